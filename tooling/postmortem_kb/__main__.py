@@ -1,0 +1,3 @@
+from postmortem_kb.cli import main
+
+main()

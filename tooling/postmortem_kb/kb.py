@@ -1,0 +1,102 @@
+"""The knowledge base: a config plus every postmortem under `postmortems/`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postmortem_kb.config import KBConfig, find_root, load_config
+from postmortem_kb.loader import load_postmortem
+from postmortem_kb.model import ERROR, Diagnostic, Postmortem
+
+# Files in postmortems/ that document the folder rather than an incident.
+NOT_POSTMORTEMS = {"readme.md", "index.md"}
+
+
+@dataclass
+class KnowledgeBase:
+    config: KBConfig
+    postmortems: list[Postmortem] = field(default_factory=list)
+    # Problems with the collection itself (duplicate ids, refused links).
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def by_id(self) -> dict[str, Postmortem]:
+        return {pm.id: pm for pm in self.postmortems}
+
+    @property
+    def loaded(self) -> list[Postmortem]:
+        """The postmortems whose front matter could be read, newest first."""
+        return sort_newest_first([pm for pm in self.postmortems if not pm.failed])
+
+    @property
+    def failed(self) -> list[Postmortem]:
+        return [pm for pm in self.postmortems if pm.failed]
+
+    def load_errors(self) -> list[Diagnostic]:
+        errors = [d for pm in self.failed for d in pm.diagnostics if d.severity == ERROR]
+        return errors + [d for d in self.diagnostics if d.severity == ERROR]
+
+
+def sort_newest_first(postmortems: list[Postmortem]) -> list[Postmortem]:
+    # Undated postmortems sort last, by id, so the order is stable.
+    return sorted(postmortems, key=lambda pm: (pm.date is not None, pm.date or 0, pm.id), reverse=True)
+
+
+def display_path(path: Path) -> str:
+    """A path as a person at the terminal would type it: relative when possible."""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/") if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def postmortem_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.rglob("*.md")
+        if p.name.lower() not in NOT_POSTMORTEMS and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
+    )
+
+
+def inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_files(paths: list[Path], config: KBConfig) -> tuple[list[Postmortem], list[Diagnostic]]:
+    postmortems: list[Postmortem] = []
+    diagnostics: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        shown = display_path(path)
+        if path.is_symlink() and not inside(path, config.root):
+            diagnostics.append(Diagnostic(
+                shown, 1, "load-symlink", ERROR,
+                "this symlink points outside the knowledge base and is refused; copy the file in instead",
+            ))
+            continue
+        pm = load_postmortem(path, config, shown)
+        if pm.id in seen:
+            diagnostics.append(Diagnostic(
+                shown, 1, "duplicate-id", ERROR,
+                f"id '{pm.id}' is also used by {seen[pm.id]}; ids (file names) must be unique",
+            ))
+        seen.setdefault(pm.id, shown)
+        postmortems.append(pm)
+    return postmortems, diagnostics
+
+
+def load_knowledge_base(root: Path | None = None, config: KBConfig | None = None) -> KnowledgeBase:
+    if config is None:
+        config = load_config(find_root(root))
+    postmortems, diagnostics = load_files(postmortem_files(config.postmortems_dir), config)
+    return KnowledgeBase(config=config, postmortems=postmortems, diagnostics=diagnostics)

@@ -1,0 +1,1 @@
+"""Lint: the team's postmortem contract, as rules that produce located findings."""

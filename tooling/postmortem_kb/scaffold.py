@@ -1,0 +1,136 @@
+"""`postmortem new`: render a Jinja2 template into a new postmortem file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import traceback
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postmortem_kb.atomic import create_new
+from postmortem_kb.config import KBConfig
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_SUFFIX = ".md.j2"
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+MAX_SLUG = 60
+
+
+class ScaffoldError(Exception):
+    """A problem the author can fix; the message says which file and what to do."""
+
+
+@dataclass
+class NewPostmortem:
+    title: str
+    date: dt.date
+    severity: str
+    tags: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    template: str = "default"
+
+
+def slugify(title: str, limit: int = MAX_SLUG) -> str:
+    """ASCII, lower case, hyphens; never empty, never a path.
+
+    A title in a script that has no ASCII transliteration (Japanese, say)
+    still gets a stable, usable slug from a short hash of the title.
+    """
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0] or slug[:limit]
+        slug = slug.strip("-")
+    if not slug:
+        slug = "incident-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def template_search_path(config: KBConfig) -> list[Path]:
+    return [config.templates_dir, BUILTIN_TEMPLATES]
+
+
+def find_template(config: KBConfig, name: str) -> Path:
+    if not TEMPLATE_NAME.match(name):
+        raise ScaffoldError(
+            f"template name {name!r} is not allowed: use letters, digits, '-' and '_' "
+            f"(a file {TEMPLATE_SUFFIX} in {config.templates_dir})"
+        )
+    for folder in template_search_path(config):
+        candidate = folder / f"{name}{TEMPLATE_SUFFIX}"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(sorted(available_templates(config))) or "none"
+    raise ScaffoldError(f"no template named {name!r}; available: {known}")
+
+
+def available_templates(config: KBConfig) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in reversed(template_search_path(config)):  # the KB's own override built-ins
+        if folder.is_dir():
+            for path in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")):
+                found[path.name[: -len(TEMPLATE_SUFFIX)]] = path
+    return found
+
+
+def _yaml_value(value: object) -> str:
+    # JSON is valid YAML, and quoting every user string means a title such
+    # as "DNS: down" or "yes" never changes the front matter's meaning.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_template(path: Path, context: dict) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(path.parent)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["yaml"] = _yaml_value
+    try:
+        return env.get_template(path.name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ScaffoldError(f"{path}:{exc.lineno}: template syntax error: {exc.message}") from exc
+    except jinja2.UndefinedError as exc:
+        line = _template_line(exc, path)
+        raise ScaffoldError(
+            f"{path}:{line}: template uses an undefined variable: {exc.message}; "
+            f"available: {', '.join(sorted(context))}"
+        ) from exc
+
+
+def _template_line(exc: BaseException, path: Path) -> str:
+    # Jinja rewrites tracebacks so that template frames carry the template's
+    # file name and line; the last such frame is where rendering failed.
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    return str(lines[-1]) if lines else "?"
+
+
+def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:
+    template = find_template(config, new.template)
+    context = {
+        "title": new.title,
+        "date": new.date.isoformat(),
+        "severity": new.severity,
+        "status": "draft",
+        "tags": new.tags,
+        "services": new.services,
+        "authors": new.authors,
+        "template": new.template,
+    }
+    text = render_template(template, context)
+    target = config.postmortems_dir / f"{new.date.isoformat()}-{slugify(new.title)}.md"
+    try:
+        create_new(target, text)
+    except FileExistsError:
+        raise ScaffoldError(
+            f"{target} already exists; nothing was written. Pick another title, or edit the existing file"
+        ) from None
+    return target
