@@ -1,0 +1,33 @@
+"""Make author-supplied text safe to place in generated markdown.
+
+Front matter is data, never markup: every value goes through `md_text`,
+which turns `<`, `>` and `&` into entities (so no HTML survives) and
+backslash-escapes markdown punctuation (so a title cannot turn into a link
+or a table cell break).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md_text(value: object) -> str:
+    text = " ".join(str(value).split())  # newlines would end a table row or paragraph
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def css_token(value: str) -> str:
+    """A value reduced to characters that are safe in a class name."""
+    return re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-") or "none"
+
+
+def url_slug(value: str) -> str:
+    """The permanent URL segment for a tag or service: /tags/<slug>/."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x-" + hashlib.sha1(value.encode("utf-8")).hexdigest()[:8]
