@@ -6,6 +6,7 @@ from typing import Iterable
 
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.model import ERROR, Postmortem
+from postmortem_kb import template_catalog
 
 
 def _field_line(pm: Postmortem, key: str) -> int:
@@ -48,7 +49,7 @@ def required_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     present = {s.canonical for s in pm.sections if s.top_level}
     aliases = ctx.config["section_aliases"]
     last_line = pm.body_line + pm.body.count("\n")
-    for name in ctx.config["required_sections"]:
+    for name in template_catalog.required_sections(ctx.config, pm.meta.get("template")):
         if name not in present:
             also = aliases.get(name)
             hint = f" (or one of: {', '.join(also)})" if also else ""

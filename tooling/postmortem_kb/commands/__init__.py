@@ -1,0 +1,1 @@
+"""One module per `postmortem` subcommand; each imports its heavy parts lazily."""
