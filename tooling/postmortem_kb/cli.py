@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from postmortem_kb import __version__
+from postmortem_kb.commands import completion as completion_command
 from postmortem_kb.commands import lint as lint_command
 from postmortem_kb.commands import new as new_command
 
@@ -40,6 +41,7 @@ def main(root: Path | None) -> None:
 # Each command lives in postmortem_kb/commands/<name>.py; one line each.
 main.add_command(new_command.new)
 main.add_command(lint_command.lint)
+main.add_command(completion_command.completion)
 
 
 if __name__ == "__main__":

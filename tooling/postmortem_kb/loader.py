@@ -26,6 +26,11 @@ from postmortem_kb.times import BULLET_TIME, TimeResolver, postmortem_zone
 # multi-megabyte paste of logs would stall lint and the site for everyone.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
+# YAML aliases let a few lines of front matter stand for billions of values
+# ("billion laughs"); the loader builds shared references cheaply, but any
+# face that walks or prints the values would not survive them.
+MAX_META_VALUES = 10_000
+
 _YAML = frontmatter.YAMLHandler()
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _parser: MarkdownIt | None = None
@@ -124,6 +129,14 @@ def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | Non
         return None
     if meta is None:
         return {}
+    if expanded_size(meta, MAX_META_VALUES) > MAX_META_VALUES:
+        pm.failed = True
+        pm.diagnostics.append(Diagnostic(
+            shown, 1, "load-yaml", ERROR,
+            f"front matter expands to more than {MAX_META_VALUES:,} values (YAML aliases such as "
+            "'&a' / '*a' repeated); write the values out instead of aliasing them",
+        ))
+        return None
     if not isinstance(meta, dict):
         pm.failed = True
         pm.diagnostics.append(
@@ -132,6 +145,36 @@ def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | Non
         )
         return None
     return {str(k): v for k, v in meta.items()}
+
+
+def expanded_size(value: Any, limit: int) -> int:
+    """How many values `value` holds once aliases are expanded, capped past `limit`.
+
+    Shared (aliased) containers are sized once and memoised by identity, so
+    this runs in time linear in the YAML text, not in the expansion.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
+        if depth > 100:
+            return limit + 1
+        if isinstance(node, dict):
+            items = [*node.keys(), *node.values()]
+        elif isinstance(node, list):
+            items = node
+        else:
+            return 1
+        key = id(node)
+        if key not in sizes:
+            total = 1
+            for item in items:
+                total += size(item, depth + 1)
+                if total > limit:
+                    break
+            sizes[key] = total
+        return sizes[key]
+
+    return size(value, 0)
 
 
 def _key_lines(fm_text: str) -> dict[str, int]:
