@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: install serve site test lint clean
+.PHONY: install serve site test lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "postmortem-kb needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -33,6 +33,11 @@ site: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/postmortem lint
+
+# Every benchmark in bench/ (*_bench.py); each prints its figures and exits
+# non-zero when it misses its budget.
+bench: $(STAMP)
+	set -e; for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -28,17 +28,46 @@ def _env() -> dict:
     return env
 
 
+EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+# SVG pulls resources through (xlink:)href on <image>, <use>, <feImage>,
+# <script> and <style>; the xmlns declarations and the DOCTYPE are names, not fetches.
+SVG_HREF = re.compile(r"""<(?:image|use|feImage|script|style)\b[^>]*?\b(?:xlink:)?href\s*=\s*["']([^"']+)""", re.I)
+OBJECT_DATA = re.compile(r"""<(?:object)\b[^>]*?\bdata\s*=\s*["']?([^"'\s>]+)""", re.I)
+SRCSET = re.compile(r"""\bsrcset\s*=\s*["']([^"']+)""", re.I)
+
+
 def external_fetches(site: Path) -> list[str]:
-    """Every URL on another host that a page or stylesheet of `site` would load."""
+    """Every URL on another host that a page, stylesheet or SVG image of `site` would load."""
     found = []
     for path in site.rglob("*"):
-        if path.suffix == ".html":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            urls = FETCHING_ATTR.findall(text)
-        elif path.suffix == ".css":
-            text = path.read_text(encoding="utf-8", errors="replace")
-            urls = CSS_URL.findall(text) + CSS_IMPORT.findall(text)
-        else:
+        if path.suffix not in (".html", ".css", ".svg"):
             continue
-        found += [f"{path.relative_to(site)}: {u}" for u in urls if re.match(r"^(?:[a-z]+:)?//", u, re.I)]
+        text = path.read_text(encoding="utf-8", errors="replace")
+        urls = CSS_URL.findall(text) + CSS_IMPORT.findall(text)
+        if path.suffix == ".html":
+            urls += FETCHING_ATTR.findall(text) + OBJECT_DATA.findall(text)
+            urls += [u.strip().split()[0] for m in SRCSET.findall(text) for u in m.split(",") if u.strip()]
+        elif path.suffix == ".svg":
+            urls += SVG_HREF.findall(text)
+        found += [f"{path.relative_to(site)}: {u}" for u in urls if EXTERNAL.match(u)]
+    return found
+
+
+# Material's bundled JavaScript holds a few internet URLs as strings. It
+# requests them only when a page gives it a reason: a GitHub or GitLab
+# repo_url (repository facts from their API) or a mermaid diagram (the
+# library from unpkg). The site must give it none; the browser tests also
+# watch every request that is actually made.
+MATERIAL_JS_TRIGGERS = {
+    'data-md-component="source"': "a repo_url makes Material fetch repository facts from the forge's API",
+    'class="mermaid"': "a mermaid diagram makes Material load mermaid from unpkg.com",
+}
+
+
+def javascript_fetch_triggers(site: Path) -> list[str]:
+    """Pages that would make Material's own scripts fetch from the internet, and why."""
+    found = []
+    for path in site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(site)}: {why}" for marker, why in MATERIAL_JS_TRIGGERS.items() if marker in text]
     return found

@@ -71,3 +71,86 @@ def test_template_errors_name_the_template_and_line(kb):
     with pytest.raises(ScaffoldError, match="not allowed"):
         create_postmortem(config, request)
     assert list((kb / "postmortems").iterdir()) == []
+
+
+def test_prompts_suggest_existing_tags_and_services(kb, runner):
+    from conftest import VALID_POSTMORTEM, write
+
+    write(kb / "postmortems/2024-01-09-cache.md", VALID_POSTMORTEM)
+    result = runner.invoke(main, ["new", "Suggested"], input="\nserver-infra\n\nann\n2024-02-03\n")
+    assert result.exit_code == 0, result.output
+    assert "Severity (SEV1, SEV2, SEV3, SEV4) [SEV4]" in result.output
+    assert "In use: cache, server-infra" in result.output and "In use: sessions" in result.output
+    post = frontmatter.load(kb / "postmortems/2024-02-03-suggested.md")
+    assert (post["severity"], post["tags"], post["services"]) == ("SEV4", ["server-infra"], [])
+
+
+def test_a_configured_vocabulary_is_enforced_at_the_prompt(kb, runner):
+    (kb / "postmortem-kb.yml").write_text("tags: [dns, network]\n", encoding="utf-8")
+    result = runner.invoke(main, ["new", "Vocab", "--severity", "SEV2", "--service", "x", "--author", "a",
+                                  "--date", "2024-02-04"], input="dsn\ndns\n")
+    assert result.exit_code == 0, result.output
+    assert "Allowed: dns, network" in result.output and "dsn not in the configured list" in result.output
+    assert frontmatter.load(kb / "postmortems/2024-02-04-vocab.md")["tags"] == ["dns"]
+
+
+def test_no_input_never_loads_the_knowledge_base(kb, runner, monkeypatch):
+    import postmortem_kb.kb
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("new --no-input loaded the knowledge base")
+
+    monkeypatch.setattr(postmortem_kb.kb, "load_knowledge_base", refuse)
+    result = runner.invoke(main, ["new", "Fast", "--severity", "SEV2", "--date", "2024-02-05", "--no-input"])
+    assert result.exit_code == 0, result.output
+
+
+def test_author_defaults_to_git_user_name(kb, runner, tmp_path, monkeypatch):
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Wei Zhang\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    assert runner.invoke(main, ["new", "Git", "--severity", "SEV2", "--date", "2024-02-06", "--no-input"]).exit_code == 0
+    assert frontmatter.load(kb / "postmortems/2024-02-06-git.md")["authors"] == ["Wei Zhang"]
+    result = runner.invoke(main, ["new", "Git two", "--severity", "SEV2", "--tag", "t", "--service", "s",
+                                  "--date", "2024-02-06"], input="\n")
+    assert "Authors (comma-separated) [Wei Zhang]" in result.output
+    assert frontmatter.load(kb / "postmortems/2024-02-06-git-two.md")["authors"] == ["Wei Zhang"]
+
+
+def test_open_runs_the_editor_on_the_new_file(kb, runner, tmp_path, monkeypatch):
+    import sys
+
+    record = tmp_path / "opened.txt"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import sys\nopen({str(record)!r}, 'w').write('|'.join(sys.argv[1:]))\n", encoding="utf-8")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor} --wait")
+    result = runner.invoke(main, ["new", "Open me", "--severity", "SEV2", "--date", "2024-02-07", "--no-input", "--open"])
+    assert result.exit_code == 0, result.output
+    assert record.read_text() == f"--wait|{kb / 'postmortems/2024-02-07-open-me.md'}"
+    monkeypatch.setenv("VISUAL", f"{sys.executable} -c pass")  # VISUAL wins over EDITOR
+    record.unlink()
+    assert runner.invoke(main, ["new", "Open two", "--severity", "SEV2", "--date", "2024-02-07", "--no-input", "--open"]).exit_code == 0
+    assert not record.exists()
+
+
+def test_open_without_an_editor_is_a_usage_error_and_writes_nothing(kb, runner, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    result = runner.invoke(main, ["new", "No editor", "--severity", "SEV2", "--no-input", "--open"])
+    assert result.exit_code == 2 and "set $VISUAL or $EDITOR" in result.output
+    assert list((kb / "postmortems").iterdir()) == []
+
+
+def test_titles_in_other_scripts_keep_the_title_and_get_a_usable_file_name(kb, runner):
+    result = runner.invoke(main, ["new", "数据库宕机", "--severity", "SEV2", "--date", "2024-02-08", "--no-input"])
+    assert result.exit_code == 0, result.output
+    path = kb / result.output.strip()
+    assert path.name.startswith("2024-02-08-incident-") and path.name.isascii()
+    assert frontmatter.load(path)["title"] == "数据库宕机"
+
+
+def test_unknown_template_is_a_usage_error(kb, runner):
+    result = runner.invoke(main, ["new", "T", "--template", "nope", "--no-input", "--severity", "SEV2"])
+    assert result.exit_code == 2 and "available: default, lite, security" in result.output

@@ -15,8 +15,15 @@ import click
 
 from postmortem_kb import __version__
 from postmortem_kb.commands import completion as completion_command
+from postmortem_kb.commands import generate as generate_command
 from postmortem_kb.commands import lint as lint_command
 from postmortem_kb.commands import new as new_command
+from postmortem_kb.commands import schema as schema_command
+from postmortem_kb.commands import templates as templates_command
+from postmortem_kb.commands import import_posts as import_command
+from postmortem_kb.commands import timeline as timeline_command
+from postmortem_kb.commands import queries as query_commands
+from postmortem_kb.commands import init as init_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -41,7 +48,16 @@ def main(root: Path | None) -> None:
 # Each command lives in postmortem_kb/commands/<name>.py; one line each.
 main.add_command(new_command.new)
 main.add_command(lint_command.lint)
+main.add_command(schema_command.schema)
+main.add_command(templates_command.templates)
+main.add_command(import_command.import_posts)
+main.add_command(timeline_command.timeline)
+main.add_command(query_commands.list_postmortems)
+main.add_command(query_commands.actions)
+main.add_command(query_commands.stats)
+main.add_command(init_command.init)
 main.add_command(completion_command.completion)
+main.add_command(generate_command.generate)
 
 
 if __name__ == "__main__":

@@ -34,8 +34,17 @@ DEFAULTS: dict[str, Any] = {
     "section_aliases": {
         "Root cause": ["Root causes", "Contributing factors", "Contributing factor"],
         "Action items": ["Corrective actions", "Follow-ups", "Follow ups", "Action item"],
-        "Lessons learned": ["Lessons learnt"],
-        "Timeline": ["Timeline of events"],
+        "Lessons learned": ["Lessons learnt", "Learnings", "Takeaways"],
+        "Timeline": ["Timeline of events", "Incident timeline"],
+        "Summary": ["Overview", "Executive summary"],
+        "Impact": ["Customer impact", "User impact"],
+        # The security template's sections (NIST SP 800-61 phases); listing
+        # them here is what lets lint recognise them as required sections.
+        "Detection and analysis": ["Detection & analysis", "Identification"],
+        "Containment": [],
+        "Eradication": [],
+        "Recovery": [],
+        "Indicators of compromise": ["Indicators of compromise (IOCs)", "IOCs", "IoCs"],
     },
     # None means "any value"; a list turns on the vocabulary check.
     "tags": None,
@@ -43,8 +52,43 @@ DEFAULTS: dict[str, Any] = {
     # Used for a timeline time without an offset when the front matter has
     # neither `timezone:` nor an offset on `started_at`.
     "timezone": "UTC",
+    # Front matter keys a team adds beyond format v1; lint does not call them unknown.
+    "extra_fields": [],
+    # Statuses at which a postmortem must be finished: required sections
+    # filled in, no template hints, TODO or TBD left. Drafts may be unfinished.
+    "finished_statuses": ["in-review", "published"],
+    "placeholder_markers": ["TODO", "TBD", "XXX", "FIXME"],
+    # Statuses at which a postmortem must list at least one action item.
+    "actions_required_statuses": ["published"],
+    # Team addresses (oncall@corp.example) are not personal data.
+    "allowed_email_domains": [],
+    # Blaming phrase -> blameless rewording hint (rule blame-language). A
+    # team's own mapping is merged over these; map a phrase to null to drop it.
+    "blame_words": {
+        "human error": "describe what made the action easy to get wrong (missing guard, confusing UI, no review)",
+        "operator error": "describe what made the action easy to get wrong (missing guard, confusing UI, no review)",
+        "user error": "describe what in the system let the input cause harm",
+        "forgot": "name the step that had no reminder, checklist or automation",
+        "forgotten": "name the step that had no reminder, checklist or automation",
+        "careless": "describe the conditions: time pressure, missing safeguards, unclear ownership",
+        "carelessly": "describe the conditions: time pressure, missing safeguards, unclear ownership",
+        "negligence": "describe which safeguard was missing",
+        "negligent": "describe which safeguard was missing",
+        "should have": "say what would have helped, e.g. 'a check for X would have caught this'",
+        "should've": "say what would have helped, e.g. 'a check for X would have caught this'",
+        "sloppy": "describe the gap in review or tooling",
+        "lazy": "describe the incentive or pressure that shaped the choice",
+        "stupid": "describe the decision and the information available at the time",
+        "blame": "describe contributing factors rather than who is at fault",
+        "fault of": "describe contributing factors rather than who is at fault",
+        "failed to notice": "describe why the signal was hard to see (alert noise, missing dashboard)",
+    },
     # rule id -> "error" | "warning" | "off"
     "rules": {},
+    # The site's "Edit source" link, e.g.
+    # "https://git.example.com/team/kb/-/blob/main/{path}"; {path} is the
+    # file's repository path (postmortems/<id>.md). None: show the path only.
+    "source_url_template": None,
 }
 
 LIST_KEYS = (
@@ -56,8 +100,19 @@ LIST_KEYS = (
     "recommended_fields",
     "required_sections",
     "recommended_sections",
+    "extra_fields",
+    "finished_statuses",
+    "placeholder_markers",
+    "actions_required_statuses",
+    "allowed_email_domains",
 )
 RULE_LEVELS = ("error", "warning", "off")
+# (key whose values must be drawn from ..., the key that lists them)
+SUBSET_KEYS = (
+    ("finished_statuses", "statuses"),
+    ("actions_required_statuses", "statuses"),
+    ("open_action_statuses", "action_statuses"),
+)
 
 
 class ConfigError(Exception):
@@ -155,7 +210,19 @@ def merge_config(data: dict[str, Any], path: Path | None = None) -> dict[str, An
         if key not in DEFAULTS:
             raise ConfigError(path, str(key), f"unknown setting; known settings: {', '.join(DEFAULTS)}")
         values[key] = validate_setting(key, value, path)
+    check_consistency(values, path)
     return values
+
+
+def check_consistency(values: dict[str, Any], path: Path | None) -> None:
+    """Settings that name values of another setting must name real ones."""
+    for key in ("severities", "statuses", "action_statuses"):
+        if not values[key]:
+            raise ConfigError(path, key, "must list at least one value")
+    for key, source in SUBSET_KEYS:
+        stray = [v for v in values[key] if v not in values[source]]
+        if stray:
+            raise ConfigError(path, key, f"{', '.join(map(repr, stray))} not in `{source}` ({', '.join(values[source])})")
 
 
 def validate_setting(key: str, value: Any, path: Path | None) -> Any:
@@ -179,10 +246,31 @@ def validate_setting(key: str, value: Any, path: Path | None) -> Any:
     if key == "rules":
         if not isinstance(value, dict):
             raise ConfigError(path, key, "must map rule ids to error, warning or off")
+        levels = {}
         for rule_id, level in value.items():
+            # YAML 1.1 reads a bare `off` as false; that is what the author meant.
+            if level is False:
+                level = "off"
             if level not in RULE_LEVELS:
                 raise ConfigError(path, f"rules.{rule_id}", f"must be one of {', '.join(RULE_LEVELS)}, not {level!r}")
-        return value
+            levels[str(rule_id)] = level
+        return levels
+    if key == "blame_words":
+        if not isinstance(value, dict):
+            raise ConfigError(path, key, "must map a blaming phrase to a rewording hint (or to null to drop a default)")
+        merged = copy.deepcopy(DEFAULTS["blame_words"])
+        for phrase, hint in value.items():
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise ConfigError(path, f"{key}.{phrase}", "a phrase must be a non-empty string")
+            if hint is None:
+                merged.pop(phrase, None)
+            elif isinstance(hint, str):
+                merged[phrase] = hint
+            else:
+                raise ConfigError(path, f"{key}.{phrase}", "must be a rewording hint (a string), or null to drop it")
+        return merged
+    if key == "source_url_template":
+        return _validate_source_url_template(value, path)
     if key == "timezone":
         from postmortem_kb.times import parse_timezone
 
@@ -191,4 +279,22 @@ def validate_setting(key: str, value: Any, path: Path | None) -> Any:
         return value
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(path, key, "must be a non-empty string")
+    return value
+
+
+def _validate_source_url_template(value: Any, path: Path | None) -> str | None:
+    """An http(s) URL with a {path} slot: it becomes a link on every postmortem page."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    key = "source_url_template"
+    if not isinstance(value, str) or "{path}" not in value:
+        raise ConfigError(path, key, "must be a URL containing {path}, e.g. https://git.example.com/kb/-/blob/main/{path}")
+    try:
+        example = value.format(path="postmortems/x.md")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(path, key, f"only {{path}} may appear in braces ({exc}); write {{{{ and }}}} for literal braces") from exc
+    if urlsplit(example).scheme not in ("http", "https"):
+        raise ConfigError(path, key, "must start with https:// or http://")
     return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from postmortem_kb.config import KBConfig, find_root, load_config
 from postmortem_kb.loader import load_postmortem
@@ -72,26 +73,39 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def load_files(paths: list[Path], config: KBConfig) -> tuple[list[Postmortem], list[Diagnostic]]:
-    postmortems: list[Postmortem] = []
-    diagnostics: list[Diagnostic] = []
+def iter_files(paths: list[Path], config: KBConfig) -> Iterator[tuple[Postmortem | None, list[Diagnostic]]]:
+    """Load files one at a time: (postmortem or None if refused, collection diagnostics).
+
+    Lint streams through this so that memory (and the garbage collector's
+    work) stays flat however large the knowledge base is.
+    """
     seen: dict[str, str] = {}
     for path in paths:
         shown = display_path(path)
         if path.is_symlink() and not inside(path, config.root):
-            diagnostics.append(Diagnostic(
+            yield None, [Diagnostic(
                 shown, 1, "load-symlink", ERROR,
                 "this symlink points outside the knowledge base and is refused; copy the file in instead",
-            ))
+            )]
             continue
         pm = load_postmortem(path, config, shown)
+        found = []
         if pm.id in seen:
-            diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 shown, 1, "duplicate-id", ERROR,
                 f"id '{pm.id}' is also used by {seen[pm.id]}; ids (file names) must be unique",
             ))
         seen.setdefault(pm.id, shown)
-        postmortems.append(pm)
+        yield pm, found
+
+
+def load_files(paths: list[Path], config: KBConfig) -> tuple[list[Postmortem], list[Diagnostic]]:
+    postmortems: list[Postmortem] = []
+    diagnostics: list[Diagnostic] = []
+    for pm, found in iter_files(paths, config):
+        diagnostics.extend(found)
+        if pm is not None:
+            postmortems.append(pm)
     return postmortems, diagnostics
 
 

@@ -97,13 +97,17 @@ def render_template(path: Path, context: dict) -> str:
     try:
         return env.get_template(path.name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ScaffoldError(f"{path}:{exc.lineno}: template syntax error: {exc.message}") from exc
+        # An error inside an {% include %}d file names that file, not ours.
+        where = exc.filename or str(path)
+        raise ScaffoldError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
     except jinja2.UndefinedError as exc:
         line = _template_line(exc, path)
         raise ScaffoldError(
             f"{path}:{line}: template uses an undefined variable: {exc.message}; "
             f"available: {', '.join(sorted(context))}"
         ) from exc
+    except jinja2.TemplateError as exc:
+        raise ScaffoldError(f"{path}:{_template_line(exc, path)}: template error: {exc}") from exc
 
 
 def _template_line(exc: BaseException, path: Path) -> str:
@@ -113,9 +117,9 @@ def _template_line(exc: BaseException, path: Path) -> str:
     return str(lines[-1]) if lines else "?"
 
 
-def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:
-    template = find_template(config, new.template)
-    context = {
+def template_context(new: NewPostmortem) -> dict:
+    """The variables every template can use (documented in docs/authoring.md)."""
+    return {
         "title": new.title,
         "date": new.date.isoformat(),
         "severity": new.severity,
@@ -125,7 +129,11 @@ def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:
         "authors": new.authors,
         "template": new.template,
     }
-    text = render_template(template, context)
+
+
+def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:
+    template = find_template(config, new.template)
+    text = render_template(template, template_context(new))
     target = config.postmortems_dir / f"{new.date.isoformat()}-{slugify(new.title)}.md"
     try:
         create_new(target, text)

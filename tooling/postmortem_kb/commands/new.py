@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
-from postmortem_kb.commands.common import EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+
+# How many existing tags or services a prompt suggests, most used first.
+SUGGESTIONS = 12
+DATE_FORMATS = ["%Y-%m-%d"]
 
 
 def _git_user_name() -> str:
@@ -19,8 +23,68 @@ def _git_user_name() -> str:
     return result.stdout.strip()
 
 
-def _split_list(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
+def split_list(text: str) -> list[str]:
+    items: list[str] = []
+    for item in text.split(","):
+        item = item.strip()
+        if item and item not in items:
+            items.append(item)
+    return items
+
+
+def existing_values(config) -> dict[str, list[str]]:
+    """Tags and services already in use (or the configured vocabulary), most used first."""
+    from collections import Counter
+
+    from postmortem_kb.kb import load_knowledge_base
+
+    kb = load_knowledge_base(config=config)
+    found: dict[str, list[str]] = {}
+    for key in ("tags", "services"):
+        vocabulary = config[key]
+        if vocabulary is not None:
+            found[key] = list(vocabulary)
+            continue
+        counts = Counter(value for pm in kb.loaded for value in pm.list_field(key))
+        found[key] = [value for value, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return found
+
+
+def _list_prompt(label: str, suggestions: list[str], vocabulary: list[str] | None) -> list[str]:
+    if suggestions:
+        shown = ", ".join(suggestions[:SUGGESTIONS])
+        more = f" (+{len(suggestions) - SUGGESTIONS} more)" if len(suggestions) > SUGGESTIONS else ""
+        click.echo(f"  {'Allowed' if vocabulary is not None else 'In use'}: {shown}{more}")
+
+    def check(text: str) -> list[str]:
+        values = split_list(text)
+        unknown = [v for v in values if vocabulary is not None and v not in vocabulary]
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)} not in the configured list (postmortem-kb.yml)")
+        return values
+
+    return click.prompt(f"{label} (comma-separated)", default="", show_default=False, value_proc=check)
+
+
+def editor_command() -> list[str] | None:
+    import os
+    import shlex
+
+    value = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not value or not value.strip():
+        return None
+    return shlex.split(value)
+
+
+def open_in_editor(command: list[str], path) -> None:
+    import subprocess
+
+    try:
+        result = subprocess.run([*command, str(path)], check=False)
+    except OSError as exc:
+        fail(f"could not start the editor {command[0]!r}: {exc.strerror or exc}; the file is at {path}", EXIT_PROBLEM)
+    if result.returncode != 0:
+        fail(f"the editor {command[0]!r} exited with status {result.returncode}; the file is at {path}", EXIT_PROBLEM)
 
 
 @click.command()
@@ -28,48 +92,66 @@ def _split_list(text: str) -> list[str]:
 @click.option("--severity", help="Severity level, one of the configured ones (default SEV1..SEV4).")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
 @click.option("--service", "services", multiple=True, help="An affected service; repeat for more.")
-@click.option("--author", "authors", multiple=True, help="An author; repeat for more.")
-@click.option("--date", "date_", type=click.DateTime(formats=["%Y-%m-%d"]), help="Incident date, YYYY-MM-DD (default today).")
-@click.option("--template", default="default", show_default=True, help="Template name in templates/ (NAME.md.j2).")
+@click.option("--author", "authors", multiple=True, help="An author; repeat for more (default: git config user.name).")
+@click.option("--date", "date_", type=click.DateTime(formats=DATE_FORMATS), help="Incident date, YYYY-MM-DD (default today).")
+@click.option("--template", default="default", show_default=True,
+              help="Template name: default, lite, security, or NAME.md.j2 in templates/ (see `postmortem templates`).")
+@click.option("--open", "open_editor", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
 @click.option("--no-input", is_flag=True, help="Never prompt; use the flags and defaults as given.")
 @click.pass_context
-def new(ctx, title, severity, tags, services, authors, date_, template, no_input) -> None:
+def new(ctx, title, severity, tags, services, authors, date_, template, open_editor, no_input) -> None:
     """Scaffold a new postmortem from a template and print its path.
 
-    The file is postmortems/<date>-<slug>.md with status: draft. An existing
+    The file is postmortems/<date>-<slug>.md with status: draft; the slug is
+    the title in ASCII lower case (a title in another script gets a short
+    stable code) and the title itself is kept as written. Anything not given
+    as a flag is asked for, with the choices and the values already used in
+    the knowledge base as suggestions; --no-input asks nothing. An existing
     file is never overwritten: the command exits 1 instead.
 
     \b
     Examples:
       postmortem new "KV store latency from mass key expiry"
       postmortem new "DNS outage" --severity SEV1 --tag dns --service resolver --no-input
-      postmortem new "Leaked token" --template default --date 2024-03-05 --author wei
+      postmortem new "Leaked token" --template security --date 2024-03-05 --author wei --open
     """
     import datetime as dt
 
-    from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, create_postmortem
+    from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, create_postmortem, find_template
 
     config = kb_config(ctx)
     severities = config["severities"]
+    if severity and severity not in severities:
+        fail(f"--severity {severity!r} is not one of {', '.join(severities)}", EXIT_USAGE)
+    try:
+        find_template(config, template)
+    except ScaffoldError as exc:
+        fail(str(exc), EXIT_USAGE)
+    command = editor_command() if open_editor else None
+    if open_editor and command is None:
+        fail("--open needs an editor: set $VISUAL or $EDITOR (for example EDITOR=vi)", EXIT_USAGE)
     if not title:
         if no_input:
             fail("a TITLE is required with --no-input", EXIT_USAGE)
-        title = click.prompt("Title")
-    if severity and severity not in severities:
-        fail(f"--severity {severity!r} is not one of {', '.join(severities)}", EXIT_USAGE)
+        title = click.prompt("Title", value_proc=lambda text: text.strip() or _empty_title())
     if not no_input:
         if not severity:
             severity = click.prompt("Severity", type=click.Choice(severities), default=severities[-1])
-        if not tags:
-            tags = _split_list(click.prompt("Tags (comma-separated)", default="", show_default=False))
-        if not services:
-            services = _split_list(click.prompt("Services (comma-separated)", default="", show_default=False))
+        if not tags or not services:
+            # Loading the knowledge base costs time, so only a prompt that
+            # shows suggestions pays for it.
+            suggestions = existing_values(config)
+            if not tags:
+                tags = _list_prompt("Tags", suggestions["tags"], config["tags"])
+            if not services:
+                services = _list_prompt("Services", suggestions["services"], config["services"])
         if not authors:
-            authors = _split_list(click.prompt("Authors (comma-separated)", default=_git_user_name() or ""))
+            authors = split_list(click.prompt("Authors (comma-separated)", default=_git_user_name() or ""))
         if not date_:
-            date_ = click.prompt(
-                "Date", type=click.DateTime(formats=["%Y-%m-%d"]), default=dt.date.today().isoformat()
-            )
+            date_ = click.prompt("Date", type=click.DateTime(formats=DATE_FORMATS), default=dt.date.today().isoformat())
+    elif not authors:
+        name = _git_user_name()
+        authors = [name] if name else []
     request = NewPostmortem(
         title=title.strip(),
         date=(date_.date() if date_ else dt.date.today()),
@@ -86,3 +168,9 @@ def new(ctx, title, severity, tags, services, authors, date_, template, no_input
     from postmortem_kb.kb import display_path
 
     click.echo(display_path(path))
+    if command is not None:
+        open_in_editor(command, path)
+
+
+def _empty_title() -> str:
+    raise click.BadParameter("the title cannot be empty")

@@ -1,13 +1,23 @@
-"""The rule registry: each rule has an id, a default severity and a check."""
+"""The rule registry: each rule has an id, a default severity and a check.
+
+A check is a function of one postmortem and the run's context that yields
+`Hit`s; the engine turns them into located findings, applies the config's
+per-rule level and the file's suppressions. Rules the engine itself reports
+(suppression problems) are registered without a check, so that the config,
+the docs and the SARIF rule list know them like any other.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.model import Postmortem
+
+if TYPE_CHECKING:
+    from postmortem_kb.lint.facts import PostmortemFacts
 
 
 class Hit(NamedTuple):
@@ -24,6 +34,23 @@ class LintContext:
     # Ids of every postmortem in the knowledge base, for `related:` checks.
     known_ids: set[str] = field(default_factory=set)
     today: dt.date = field(default_factory=dt.date.today)
+    # Built once per run and shared by the rules (compiled schema, patterns).
+    shared: dict[str, Any] = field(default_factory=dict)
+    _facts: "PostmortemFacts | None" = None
+
+    def facts(self, pm: Postmortem) -> "PostmortemFacts":
+        """What several rules derive from one postmortem, computed once."""
+        from postmortem_kb.lint.facts import PostmortemFacts
+
+        if self._facts is None or self._facts.pm is not pm:
+            self._facts = PostmortemFacts(pm, self)
+        return self._facts
+
+    def once(self, key: str, build: Callable[[], Any]) -> Any:
+        """A value built on first use and kept for the run."""
+        if key not in self.shared:
+            self.shared[key] = build()
+        return self.shared[key]
 
 
 Check = Callable[[Postmortem, LintContext], Iterable[Hit]]
@@ -34,17 +61,33 @@ class Rule:
     id: str
     severity: str
     summary: str
-    check: Check
+    # None for findings the engine makes itself (unused suppressions).
+    check: Check | None
+    category: str
 
 
 RULES: dict[str, Rule] = {}
 
 
+def _category(module: str) -> str:
+    # rules_front_matter -> "front matter"; the docs group rules by it.
+    name = module.rsplit(".", 1)[-1]
+    return name.removeprefix("rules_").replace("_", " ")
+
+
+def _register(new: Rule) -> None:
+    if new.id in RULES:
+        raise ValueError(f"rule {new.id} registered twice")
+    RULES[new.id] = new
+
+
 def rule(rule_id: str, severity: str, summary: str) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        if rule_id in RULES:
-            raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, summary, check)
+        _register(Rule(rule_id, severity, summary, check, _category(check.__module__)))
         return check
 
     return register
+
+
+def engine_rule(rule_id: str, severity: str, summary: str) -> None:
+    _register(Rule(rule_id, severity, summary, None, "suppression"))

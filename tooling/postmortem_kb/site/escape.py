@@ -8,6 +8,7 @@ or a table cell break).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -17,7 +18,14 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
 def md_text(value: object) -> str:
-    text = " ".join(str(value).split())  # newlines would end a table row or paragraph
+    return _md_text(str(value))
+
+
+# Titles and summaries repeat on every index a postmortem is listed on;
+# escaping is a pure function of the text, so it is computed once.
+@functools.lru_cache(maxsize=65536)
+def _md_text(value: str) -> str:
+    text = " ".join(value.split())  # newlines would end a table row or paragraph
     return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
 
 

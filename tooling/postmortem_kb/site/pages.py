@@ -1,167 +1,86 @@
-"""Knowledge base in, `{relative path: markdown}` out.
+"""Knowledge base in, `{relative path: markdown, SVG, JSON or XML}` out.
 
-A pure function of the loaded knowledge base, so the MkDocs plugin and
-`postmortem generate` emit exactly the same pages. Links are relative links
-to `.md` sources, which MkDocs validates and rewrites for either URL style.
+`render_site` is a pure function of the loaded knowledge base (and the build
+date, for "overdue"), so the MkDocs plugin and `postmortem generate` emit
+exactly the same files. Markdown links are relative links to `.md` sources,
+which MkDocs validates and rewrites for either URL style. Each page kind has
+its own module; this one only puts them together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
-import posixpath
-from collections import defaultdict
 from importlib import resources
 
-from postmortem_kb.kb import KnowledgeBase, sort_newest_first
-from postmortem_kb.model import Postmortem
-from postmortem_kb.site.escape import css_token, md_text, url_slug
+from postmortem_kb.kb import KnowledgeBase
+from postmortem_kb.model import Diagnostic
+from postmortem_kb.site.actions_page import render_actions_page
+from postmortem_kb.site.blocks import MISSING, listing_table, page_title  # noqa: F401  (the shared page API)
+from postmortem_kb.site.escape import md_text
+from postmortem_kb.site.feeds import render_api_json, render_atom_feed
+from postmortem_kb.site.indexes import (  # noqa: F401
+    LATEST_COUNT, LATEST_MARKER, fill_latest, render_archive_pages, render_home, render_latest,
+    render_service_pages, render_severity_pages, render_tag_pages,
+)
+from postmortem_kb.site.pages_postmortem import PostmortemPageContext, render_postmortem, source_path
+from postmortem_kb.site.related import related_incidents
+from postmortem_kb.site.urls import (  # noqa: F401
+    ACTIONS_PAGE, API_JSON, FEED, LOAD_ERRORS_PAGE, METRICS_PAGE, STYLESHEET, link, postmortem_page, tag_page,
+)
 
-MISSING = "—"
-STYLESHEET = "assets/postmortem-kb.css"
-LATEST_MARKER = "<!-- postmortems:latest -->"
-LATEST_COUNT = 10
-
-
-def link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
-
-
-def postmortem_page(pm: Postmortem) -> str:
-    return f"postmortems/{pm.id}.md"
-
-
-def tag_page(tag: str) -> str:
-    return f"tags/{url_slug(tag)}.md"
-
-
-def page_title(title: str) -> str:
-    """A page's own meta block, setting its title.
-
-    MkDocs takes a page title from the first H1 and unescapes its entities
-    before writing it into <title>; an explicit, HTML-escaped meta title keeps
-    front matter text as text there too.
-    """
-    return "---\ntitle: " + json.dumps(html.escape(" ".join(title.split()))) + "\n---\n\n"
-
-
-def format_moment(value: dt.datetime | None) -> str:
-    if value is None:
-        return MISSING
-    return value.strftime("%Y-%m-%d %H:%M %z")
-
-
-def format_date(pm: Postmortem) -> str:
-    return pm.date.isoformat() if pm.date else MISSING
-
-
-def _value(text: str) -> str:
-    return md_text(text) if text else MISSING
-
-
-def _links(from_page: str, values: list[str], target) -> str:
-    if not values:
-        return MISSING
-    return " · ".join(f"[{md_text(v)}]({link(from_page, target(v))})" for v in values)
-
-
-def severity_badge(pm: Postmortem) -> str:
-    label = pm.severity or "no severity"
-    return f'<span class="pm-badge pm-sev-{css_token(pm.severity)}">{md_text(label)}</span>'
-
-
-def render_postmortem(pm: Postmortem) -> str:
-    page = postmortem_page(pm)
-    has_title = bool(pm.sections) and pm.sections[0].level == 1 and not pm.sections[0].top_level
-    out = [page_title(pm.title)]
-    if not has_title:
-        out.append(f"# {md_text(pm.title)}\n")
-    status = pm.status or "no status"
-    out.append('<div class="pm-card" markdown>\n')
-    out.append(f'{severity_badge(pm)} <span class="pm-status pm-status-{css_token(pm.status)}">{md_text(status)}</span>\n')
-    out.append(
-        f"**Date:** {format_date(pm)} · **Started:** {format_moment(pm.moment('started_at'))} · "
-        f"**Detected:** {format_moment(pm.moment('detected_at'))} · "
-        f"**Mitigated:** {format_moment(pm.moment('mitigated_at'))} · "
-        f"**Resolved:** {format_moment(pm.moment('resolved_at'))}\n"
-    )
-    out.append(f"**Tags:** {_links(page, pm.tags, tag_page)}\n")
-    out.append(f"**Services:** {', '.join(md_text(s) for s in pm.services) or MISSING}\n")
-    out.append(f"**Authors:** {', '.join(md_text(a) for a in pm.authors) or MISSING}\n")
-    out.append("</div>\n")
-    if pm.summary:
-        out.append(f"> {md_text(pm.summary)}\n")
-    out.append(pm.body.strip() + "\n")
-    return "\n".join(out)
-
-
-def listing_table(from_page: str, postmortems: list[Postmortem]) -> str:
-    rows = ["| Date | Severity | Title | Summary |", "|------|----------|-------|---------|"]
-    for pm in sort_newest_first(postmortems):
-        rows.append(
-            f"| {format_date(pm)} | {_value(pm.severity)} | "
-            f"[{md_text(pm.title)}]({link(from_page, postmortem_page(pm))}) | {_value(pm.summary)} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def group_by_tag(postmortems: list[Postmortem]) -> dict[str, tuple[list[str], list[Postmortem]]]:
-    """Tag slug -> (the spellings used, the postmortems carrying it)."""
-    groups: dict[str, tuple[list[str], list[Postmortem]]] = defaultdict(lambda: ([], []))
-    for pm in postmortems:
-        for tag in dict.fromkeys(pm.tags):
-            names, members = groups[url_slug(tag)]
-            if tag not in names:
-                names.append(tag)
-            if pm not in members:
-                members.append(pm)
-    return dict(sorted(groups.items()))
-
-
-def render_tag(names: list[str], members: list[Postmortem], page: str) -> str:
-    title = " / ".join(md_text(n) for n in names)
-    count = len(members)
-    return page_title("Tag: " + " / ".join(names)) + f"# Tag: {title}\n\n{count} postmortem{'s' if count != 1 else ''}, newest first.\n\n" + listing_table(page, members)
-
-
-def render_tags_overview(groups: dict[str, tuple[list[str], list[Postmortem]]]) -> str:
-    page = "tags/index.md"
-    lines = ["# Tags\n", "| Tag | Postmortems |", "|-----|-------------|"]
-    for slug, (names, members) in sorted(groups.items(), key=lambda kv: (-len(kv[1][1]), kv[0])):
-        label = " / ".join(md_text(n) for n in names)
-        lines.append(f"| [{label}]({link(page, f'tags/{slug}.md')}) | {len(members)} |")
-    if not groups:
-        lines.append(f"| {MISSING} | 0 |")
-    return "\n".join(lines) + "\n"
-
-
-def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = LATEST_COUNT) -> str:
-    latest = kb.loaded[:count]
-    if not latest:
-        return "No postmortems yet. Write the first with `postmortem new \"Title\"`.\n"
-    return listing_table(from_page, latest)
-
-
-def render_home(kb: KnowledgeBase) -> str:
-    return "# Postmortems\n\n## Latest postmortems\n\n" + render_latest(kb)
+Content = str | bytes
 
 
 def stylesheet() -> str:
     return resources.files("postmortem_kb.site").joinpath("assets/postmortem-kb.css").read_text(encoding="utf-8")
 
 
-def render_site(kb: KnowledgeBase, include_home: bool = False) -> dict[str, str]:
-    pages: dict[str, str] = {}
-    postmortems = kb.loaded
+def render_load_errors(errors: list[Diagnostic]) -> str:
+    """The page that names every file the site had to leave out, and why."""
+    rows = "\n".join(f"| {md_text(e.path)} | {e.line} | {md_text(e.message)} |" for e in errors)
+    return (
+        page_title("Postmortems that could not be loaded")
+        + "# Postmortems that could not be loaded\n\n"
+        "These files are not on the site until they are fixed. Run `postmortem lint` for details.\n\n"
+        "| File | Line | Problem |\n|---|---|---|\n" + rows + "\n"
+    )
+
+
+def render_site(kb: KnowledgeBase, include_home: bool = False, *, today: dt.date | None = None,
+                site_name: str = "Postmortems", site_url: str | None = None,
+                directory_urls: bool = True) -> dict[str, Content]:
+    """Every generated file of the site, keyed by its path relative to the docs folder."""
+    today = today or dt.date.today()
+    config = kb.config
+    severities = config["severities"]
+    postmortems = kb.loaded  # newest first; every index keeps that order
+    pages: dict[str, Content] = {}
+
+    related = related_incidents(postmortems)
+    template = config.values.get("source_url_template")
+    sources = {pm.id: source_path(pm, config.root) for pm in postmortems}
     for pm in postmortems:
-        pages[postmortem_page(pm)] = render_postmortem(pm)
-    groups = group_by_tag(postmortems)
-    pages["tags/index.md"] = render_tags_overview(groups)
-    for slug, (names, members) in groups.items():
-        page = f"tags/{slug}.md"
-        pages[page] = render_tag(names, members, page)
+        context = PostmortemPageContext(sources[pm.id], severities, template, related[pm.id])
+        pages[postmortem_page(pm.id)] = render_postmortem(pm, context)
+
+    pages.update(render_tag_pages(postmortems, severities))
+    pages.update(render_service_pages(postmortems, severities))
+    pages.update(render_severity_pages(postmortems, severities))
+    pages.update(render_archive_pages(postmortems, severities))
+    pages[ACTIONS_PAGE] = render_actions_page(postmortems, config, today)
+
+    from postmortem_kb.site.metrics_page import render_metrics_page
+
+    metrics = render_metrics_page(postmortems, severities)
+    pages[METRICS_PAGE] = metrics.markdown
+    pages.update(metrics.charts)
+
+    errors = kb.load_errors()
+    pages[API_JSON] = render_api_json(postmortems, config, today, errors, sources, directory_urls)
+    pages[FEED] = render_atom_feed(postmortems, site_name, site_url, directory_urls=directory_urls)
+    if errors:
+        pages[LOAD_ERRORS_PAGE] = render_load_errors(errors)
     if include_home:
-        pages["index.md"] = render_home(kb)
+        pages["index.md"] = fill_latest(render_home(kb), kb, "index.md")
     pages[STYLESHEET] = stylesheet()
     return pages

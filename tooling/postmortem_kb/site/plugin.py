@@ -13,11 +13,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from postmortem_kb.config import ConfigError, KBConfig, load_config
 from postmortem_kb.kb import KnowledgeBase, load_knowledge_base
-from postmortem_kb.site.pages import LATEST_MARKER, STYLESHEET, render_latest, render_site
+from postmortem_kb.site.blocks import REQUIRED_EXTENSIONS
+from postmortem_kb.site.pages import STYLESHEET, fill_latest, render_site
+from postmortem_kb.site.urls import is_item_page
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
 
@@ -34,7 +36,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     kb: KnowledgeBase | None = None
 
     def on_config(self, config):
-        """Read the knowledge base's own config and register our stylesheet."""
+        """Read the knowledge base's own config; register our stylesheet and the extensions our pages use."""
         root = Path(config.config_file_path).resolve().parent
         try:
             self.kb_config = load_config(root)
@@ -42,6 +44,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             raise PluginError(f"postmortems: {exc}") from exc
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -57,34 +62,29 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 f"missing them: {detail}. Fix the file(s), or run `postmortem lint` for details."
             )
         has_home = files.get_file_from_path("index.md") is not None
-        pages = render_site(kb, include_home=not has_home)
-        if errors:
-            pages["postmortems/load-errors.md"] = _load_error_page(errors)
+        pages = render_site(
+            kb, include_home=not has_home, site_name=config.site_name, site_url=config.site_url or None,
+            directory_urls=config.use_directory_urls,
+        )
         for path, content in pages.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
+            if files.get_file_from_path(path) is not None:
                 raise PluginError(
-                    f"postmortems: docs/{path} would be replaced by a generated page; rename or remove it"
+                    f"postmortems: {config.docs_dir}/{path} would be replaced by a generated page; rename or remove it"
                 )
-            files.append(File.generated(config, path, content=content))
+            # Thousands of item pages in the sidebar make the build quadratic.
+            inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         """Fill the latest-postmortems marker on hand-written pages."""
-        if LATEST_MARKER in markdown and self.kb is not None:
-            markdown = markdown.replace(LATEST_MARKER, render_latest(self.kb, page.file.src_uri))
+        if self.kb is not None:
+            markdown = fill_latest(markdown, self.kb, page.file.src_uri)
         return markdown
 
     def on_serve(self, server, config, builder):
-        """Rebuild when a postmortem, a template or the KB config changes."""
+        """Rebuild when a postmortem or the KB config changes."""
         for path in (self.kb_config.postmortems_dir, self.kb_config.root / "postmortem-kb.yml"):
             if path.exists():
                 server.watch(str(path))
         return server
-
-
-def _load_error_page(errors) -> str:
-    from postmortem_kb.site.escape import md_text
-
-    rows = "\n".join(f"| {md_text(e.path)} | {e.line} | {md_text(e.message)} |" for e in errors)
-    return "# Postmortems that could not be loaded\n\n| File | Line | Problem |\n|---|---|---|\n" + rows + "\n"

@@ -1,0 +1,82 @@
+"""The front matter JSON Schema: derived from the config, printed for editors, used by lint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import write
+from postmortem_kb.cli import main
+from postmortem_kb.config import load_config
+from postmortem_kb.schema import FieldValidator, FrontMatterTooComplex, front_matter_schema, to_json_compatible, validator
+
+
+def test_schema_command_prints_the_configured_contract(kb, runner):
+    write(kb / "postmortem-kb.yml", "severities: [P1, P2]\ntags: [dns, cache]\nrequired_fields: [title, team]\n")
+    result = runner.invoke(main, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["severity"]["enum"] == ["P1", "P2"]
+    assert schema["properties"]["tags"]["items"]["enum"] == ["dns", "cache"]
+    assert schema["required"] == ["title", "team"] and "team" in schema["properties"]
+    assert schema["additionalProperties"] is False
+
+
+def test_schema_command_exits_2_on_a_bad_config(kb, runner):
+    write(kb / "postmortem-kb.yml", "statuses: draft\n")
+    result = runner.invoke(main, ["schema"])
+    assert result.exit_code == 2 and "statuses" in result.output
+
+
+def test_a_fresh_draft_validates(kb):
+    config = load_config(kb)
+    meta = {"title": "x", "date": "2024-01-01", "severity": "SEV1", "status": "draft", "authors": ["a"],
+            "tags": ["t"], "started_at": None, "summary": "", "related": []}
+    validator(config).validate(meta)
+
+
+def test_yaml_dates_become_iso_strings_and_bombs_are_refused():
+    value = {"date": dt.date(2024, 1, 2), "at": dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.timezone.utc), 5: [1]}
+    assert to_json_compatible(value) == {"date": "2024-01-02", "at": "2024-01-02T03:04:00+00:00", "5": [1]}
+    layer: list = ["lol"] * 10
+    for _ in range(8):
+        layer = [layer] * 10
+    with pytest.raises(FrontMatterTooComplex):
+        to_json_compatible({"bomb": layer})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(FrontMatterTooComplex):
+        to_json_compatible({"loop": loop})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+    | st.sampled_from(["SEV1", "draft", "2024-01-02", "2024-01-02T03:04:00+01:00", "2024-01-02T03:04:00", "UTC"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+keys = st.sampled_from(["title", "date", "severity", "status", "authors", "tags", "services", "started_at",
+                        "resolved_at", "summary", "related", "timezone", "template"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(keys, json_values, max_size=8))
+def test_field_by_field_validation_equals_whole_document_validation(meta):
+    """Lint's cached per-field check finds exactly the property errors jsonschema finds."""
+    config = load_config(Path("/nonexistent-kb"))
+    schema = front_matter_schema(config)
+    whole = {
+        (e.validator, tuple(e.absolute_path))
+        for e in validator(config, schema).iter_errors(meta)
+        if e.validator not in ("required", "additionalProperties")
+    }
+    checker = FieldValidator(config)
+    for _ in range(2):  # the second pass answers from the memo
+        assert {(p.validator, p.path) for p in checker.problems(meta)} == whole

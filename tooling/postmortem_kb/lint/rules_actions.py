@@ -1,0 +1,77 @@
+"""Action-item rules: each item has an owner, a due date and a known status; none forgotten."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from postmortem_kb.ledger import is_overdue
+from postmortem_kb.lint.registry import Hit, LintContext, rule
+from postmortem_kb.lint.suggest import did_you_mean
+from postmortem_kb.model import ERROR, WARNING, ActionItem, Postmortem
+
+
+def _table_items(pm: Postmortem) -> list[ActionItem]:
+    return [item for item in pm.actions if item.from_table]
+
+
+def _label(item: ActionItem) -> str:
+    text = " ".join(item.action.split())
+    return f"action item '{text[:50]}{'...' if len(text) > 50 else ''}'" if text else "action item"
+
+
+@rule("action-table", ERROR, "Action items are a table (Action, Owner, Due, Status), not a bullet list.")
+def action_table(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    listed = [item for item in pm.actions if not item.from_table]
+    if listed:
+        yield Hit(listed[0].line, f"the {len(listed)} action item{'s are' if len(listed) != 1 else ' is'} a bullet "
+                                  "list, which has no place for an owner, due date or status; make it a table "
+                                  "`| Action | Owner | Priority | Due | Status | Ticket |`")
+
+
+@rule("action-owner", ERROR, "Every action item has an owner.")
+def action_owner(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    for item in _table_items(pm):
+        if not item.owner.strip():
+            yield Hit(item.line, f"{_label(item)} has no owner; name the person or team who will do it")
+
+
+@rule("action-due", ERROR, "Every action item has a due date, YYYY-MM-DD.")
+def action_due(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    for item in _table_items(pm):
+        if not item.due.strip():
+            yield Hit(item.line, f"{_label(item)} has no due date; add one as YYYY-MM-DD")
+        elif item.due_date is None:
+            yield Hit(item.line, f"{_label(item)} is due `{item.due.strip()}`, which is not a date; write YYYY-MM-DD")
+
+
+@rule("action-status", ERROR, "Every action item has a status from `action_statuses`.")
+def action_status(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    allowed = ctx.config["action_statuses"]
+    lowered = {s.lower() for s in allowed}
+    for item in _table_items(pm):
+        status = item.status.strip()
+        if not status:
+            yield Hit(item.line, f"{_label(item)} has no status; use one of {', '.join(allowed)}")
+        elif status.lower() not in lowered:
+            yield Hit(item.line, f"{_label(item)} has status `{status}`, not one of {', '.join(allowed)}"
+                                 f"{did_you_mean(status, allowed)}")
+
+
+@rule("action-required", ERROR, "A published postmortem lists at least one action item.")
+def action_required(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    status = pm.meta.get("status")
+    if not isinstance(status, str) or status not in ctx.config["actions_required_statuses"] or pm.actions:
+        return
+    section = pm.section("Action items")
+    line = section.line if section else pm.body_line + pm.body.count("\n")
+    yield Hit(line, f"a postmortem with `status: {status}` needs at least one action item; "
+                    "if there is truly nothing to do, say why in a row with status `wontfix`")
+
+
+@rule("action-overdue", WARNING, "No open action item is past its due date.")
+def action_overdue(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    for item in _table_items(pm):
+        if is_overdue(item, ctx.config, ctx.today):
+            days = (ctx.today - item.due_date).days
+            yield Hit(item.line, f"{_label(item)} was due {item.due_date.isoformat()} ({days} day"
+                                 f"{'s' if days != 1 else ''} ago) and is still open; close it or move the date")

@@ -1,0 +1,159 @@
+"""Select postmortems and action items for `postmortem list`, `actions` and `stats`.
+
+Filters read the model only. Repeating a filter accepts any of its values
+(`--tag dns --tag network`: either tag); different filters must all hold.
+Tags, services, severities and statuses match without regard to case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from postmortem_kb.config import KBConfig
+from postmortem_kb.ledger import LedgerEntry, ledger
+from postmortem_kb.metrics import Aggregate, aggregate, duration, month_key, quarter_key
+from postmortem_kb.model import Postmortem
+
+
+@dataclass
+class Filters:
+    tags: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    severities: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def _any_of(wanted: list[str], values: Iterable[str]) -> bool:
+    if not wanted:
+        return True
+    have = {v.casefold() for v in values}
+    return any(w.casefold() in have for w in wanted)
+
+
+def matches(pm: Postmortem, filters: Filters) -> bool:
+    if not _any_of(filters.tags, pm.tags) or not _any_of(filters.services, pm.services):
+        return False
+    if not _any_of(filters.severities, [pm.severity]) or not _any_of(filters.statuses, [pm.status]):
+        return False
+    if filters.since or filters.until:
+        # An undated postmortem cannot be placed in a date range.
+        if pm.date is None:
+            return False
+        if filters.since and pm.date < filters.since:
+            return False
+        if filters.until and pm.date > filters.until:
+            return False
+    return True
+
+
+def select(postmortems: list[Postmortem], filters: Filters) -> list[Postmortem]:
+    """The postmortems that pass every filter, in the order given (newest first from the KB)."""
+    return [pm for pm in postmortems if matches(pm, filters)]
+
+
+def _seconds(value: dt.timedelta | None) -> int | None:
+    return int(value.total_seconds()) if value is not None else None
+
+
+# -- list ---------------------------------------------------------------------
+
+LIST_COLUMNS = ["id", "date", "severity", "status", "title", "tags", "services", "authors",
+                "time_to_detect_seconds", "time_to_resolve_seconds", "path"]
+
+
+def _relative(pm: Postmortem, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return pm.path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return pm.relpath
+
+
+def postmortem_record(pm: Postmortem, root: Path | None = None) -> dict[str, Any]:
+    return {
+        "id": pm.id,
+        "date": pm.date.isoformat() if pm.date else None,
+        "severity": pm.severity,
+        "status": pm.status,
+        "title": pm.title,
+        "tags": pm.tags,
+        "services": pm.services,
+        "authors": pm.authors,
+        "time_to_detect_seconds": _seconds(duration(pm, "time_to_detect")),
+        "time_to_resolve_seconds": _seconds(duration(pm, "time_to_resolve")),
+        "path": _relative(pm, root),
+    }
+
+
+# -- actions ------------------------------------------------------------------
+
+ACTION_COLUMNS = ["postmortem", "action", "owner", "priority", "due", "status", "ticket", "open", "overdue",
+                  "path", "line"]
+
+
+def select_actions(postmortems: list[Postmortem], config: KBConfig, only_open: bool = False,
+                   only_overdue: bool = False, owners: list[str] | None = None,
+                   today: dt.date | None = None) -> list[LedgerEntry]:
+    """Action items from the ledger (open first, overdue first), filtered."""
+    wanted_owners = [o.casefold().lstrip("@") for o in owners or []]
+    chosen = []
+    for entry in ledger(postmortems, config, today):
+        if only_open and not entry.is_open:
+            continue
+        if only_overdue and not entry.is_overdue:
+            continue
+        if wanted_owners and entry.item.owner.casefold().lstrip("@") not in wanted_owners:
+            continue
+        chosen.append(entry)
+    return chosen
+
+
+def action_record(entry: LedgerEntry, root: Path | None = None) -> dict[str, Any]:
+    item = entry.item
+    return {
+        "postmortem": entry.postmortem.id,
+        "action": item.action,
+        "owner": item.owner,
+        "priority": item.priority,
+        "due": item.due,
+        "status": item.status,
+        "ticket": item.ticket,
+        "open": entry.is_open,
+        "overdue": entry.is_overdue,
+        "line": item.line,
+        "path": _relative(entry.postmortem, root),
+    }
+
+
+# -- stats --------------------------------------------------------------------
+
+GROUPINGS: dict[str, Callable[[Postmortem], Iterable[str] | str | None]] = {
+    "month": month_key,
+    "quarter": quarter_key,
+    "severity": lambda pm: pm.severity or None,
+    "service": lambda pm: pm.services,
+    "tag": lambda pm: pm.tags,
+}
+STATS_COLUMNS = ["key", "count", "mean_time_to_detect_seconds", "mean_time_to_resolve_seconds",
+                 "detect_samples", "resolve_samples"]
+
+
+def stats(postmortems: list[Postmortem], by: str) -> list[Aggregate]:
+    return aggregate(postmortems, GROUPINGS[by])
+
+
+def stats_record(group: Aggregate) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "count": group.count,
+        "mean_time_to_detect_seconds": _seconds(group.mean_time_to_detect),
+        "mean_time_to_resolve_seconds": _seconds(group.mean_time_to_resolve),
+        "detect_samples": group.detect_samples,
+        "resolve_samples": group.resolve_samples,
+    }

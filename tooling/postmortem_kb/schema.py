@@ -1,0 +1,185 @@
+"""The front matter contract as a JSON Schema, derived from the KB config.
+
+Lint validates every postmortem's front matter against this schema (with the
+`jsonschema` library), and `postmortem schema` prints it for editors. Both
+read the same function, so the editor and CI can never disagree.
+
+YAML hands us dates and datetimes as Python objects; `to_json_compatible`
+turns them back into the ISO strings the schema's `format`s describe, and
+refuses front matter that would explode when walked (YAML alias bombs,
+self-referencing anchors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from postmortem_kb.config import KBConfig
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+# Format v1's fields: (JSON Schema type fragment, description for editors).
+_STRING_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}}
+FIELDS: dict[str, tuple[dict[str, Any], str]] = {
+    "title": ({"type": "string", "minLength": 1}, "What happened, in a line."),
+    "date": ({"type": "string", "format": "date"}, "The incident's date, YYYY-MM-DD."),
+    "severity": ({"type": "string"}, "One of the configured severity levels."),
+    "status": ({"type": "string"}, "Where the write-up is: one of the configured statuses."),
+    "template": ({"type": "string"}, "The template the postmortem was made from; it sets the required sections."),
+    "authors": (_STRING_LIST, "Who wrote it."),
+    "tags": (_STRING_LIST, "Topics; each gets a page at /tags/<tag>/."),
+    "services": (_STRING_LIST, "Affected services; each gets a page at /services/<service>/."),
+    "started_at": ({"type": "string", "format": "date-time"}, "When impact began, with an offset."),
+    "detected_at": ({"type": "string", "format": "date-time"}, "When we knew, with an offset."),
+    "mitigated_at": ({"type": "string", "format": "date-time"}, "When impact stopped, with an offset."),
+    "resolved_at": ({"type": "string", "format": "date-time"}, "When the incident was closed, with an offset."),
+    "summary": ({"type": "string"}, "Two or three sentences for the index pages."),
+    "related": (_STRING_LIST, "Ids (file names without .md) of related postmortems."),
+    "timezone": ({"type": "string", "format": "timezone"}, "Zone for timeline times without an offset."),
+    "imported": ({"type": "object"}, "Set by `postmortem import`: the source file and any front matter keys it did not map."),
+}
+DATETIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+
+# Walking front matter is bounded: YAML anchors can make a few lines
+# describe billions of nodes, and an anchor can contain itself.
+MAX_NODES = 20_000
+MAX_DEPTH = 32
+
+
+class FrontMatterTooComplex(ValueError):
+    """Front matter that cannot be walked safely (alias bomb, cycle, depth)."""
+
+
+def front_matter_schema(config: KBConfig) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for key, (fragment, description) in FIELDS.items():
+        properties[key] = {**fragment, "description": description}
+    properties["severity"]["enum"] = list(config["severities"])
+    properties["status"]["enum"] = list(config["statuses"])
+    for key in ("tags", "services"):
+        vocabulary = config[key]
+        if vocabulary is not None:
+            properties[key] = {**properties[key], "items": {"type": "string", "enum": list(vocabulary)}}
+    # Fields a team requires or adds that format v1 does not define: any value.
+    for key in [*config["required_fields"], *config["recommended_fields"], *config["extra_fields"]]:
+        properties.setdefault(key, {"description": "A field this knowledge base adds."})
+    required = list(dict.fromkeys(config["required_fields"]))
+    for key in properties:
+        if key not in required and "type" in properties[key]:
+            # A fresh draft leaves optional keys blank (`started_at:`).
+            properties[key] = {**properties[key], "type": [properties[key]["type"], "null"]}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "urn:postmortem-kb:front-matter",
+        "title": "Postmortem front matter",
+        "description": "The YAML front matter of a postmortem (format v1), as this knowledge base's config defines it.",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def to_json_compatible(value: Any) -> Any:
+    """YAML values as JSON values: dates become ISO strings, keys strings.
+
+    Raises FrontMatterTooComplex rather than walking an alias bomb or a cycle.
+    """
+    budget = [MAX_NODES]
+
+    def walk(item: Any, depth: int, path: tuple[int, ...]) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise FrontMatterTooComplex(f"more than {MAX_NODES} values (YAML anchors repeated too often?)")
+        if depth > MAX_DEPTH:
+            raise FrontMatterTooComplex(f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, (dict, list, tuple)):
+            if id(item) in path:
+                raise FrontMatterTooComplex("a YAML anchor contains itself")
+            inner = (*path, id(item))
+            if isinstance(item, dict):
+                return {str(k): walk(v, depth + 1, inner) for k, v in item.items()}
+            return [walk(v, depth + 1, inner) for v in item]
+        if isinstance(item, (dt.datetime, dt.date)):
+            return item.isoformat()
+        if item is None or isinstance(item, (str, bool, int, float)):
+            return item
+        # Other YAML types (binary, sets) have no JSON form; a string says what they are.
+        return repr(item)[:200]
+
+    return walk(value, 0, ())
+
+
+def _is_timezone(value: object) -> bool:
+    from postmortem_kb.times import parse_timezone
+
+    return not isinstance(value, str) or parse_timezone(value) is not None
+
+
+def validator(config: KBConfig, schema: dict[str, Any] | None = None):
+    """A jsonschema validator for this config's schema, with format checks on."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker(["date", "date-time"])
+    checker.checks("timezone")(_is_timezone)
+    return Draft202012Validator(schema or front_matter_schema(config), format_checker=checker)
+
+
+class SchemaProblem(NamedTuple):
+    """One schema violation inside a field's value (a jsonschema error, kept light)."""
+
+    validator: str  # the JSON Schema keyword that failed: type, enum, format...
+    path: tuple  # (key, index, ...) from the front matter's top
+    instance: Any
+    validator_value: Any
+    schema: dict[str, Any]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return None  # no memo for mappings; they are rare in front matter
+    return (type(value).__name__, value)
+
+
+class FieldValidator:
+    """Checks front matter values field by field against the schema's properties.
+
+    The same as validating the whole document, minus `required` and
+    `additionalProperties` (lint words those itself), but each (field, value)
+    is checked once per run: across a knowledge base the severities,
+    statuses, tags and authors repeat, and jsonschema's per-call overhead
+    was a third of lint's time.
+    """
+
+    MAX_MEMO = 50_000
+
+    def __init__(self, config: KBConfig):
+        self.schema = front_matter_schema(config)
+        full = validator(config, self.schema)
+        self._by_key = {key: full.evolve(schema=sub) for key, sub in self.schema["properties"].items()}
+        self._memo: dict[tuple[str, Any], list[SchemaProblem]] = {}
+
+    def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
+        found: list[SchemaProblem] = []
+        for key, value in meta.items():
+            check = self._by_key.get(key)
+            if check is None:
+                continue
+            frozen = _freeze(value)
+            memo_key = (key, frozen)
+            cached = self._memo.get(memo_key) if frozen is not None else None
+            if cached is None:
+                cached = [
+                    SchemaProblem(e.validator, (key, *e.absolute_path), e.instance, e.validator_value, e.schema)
+                    for e in check.iter_errors(value)
+                ]
+                if frozen is not None:
+                    if len(self._memo) >= self.MAX_MEMO:
+                        self._memo.clear()
+                    self._memo[memo_key] = cached
+            found.extend(cached)
+        return found

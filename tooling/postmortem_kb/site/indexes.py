@@ -1,0 +1,233 @@
+"""The browsing indexes: tags, services, severities, the archive by year, the latest list.
+
+Every index lists its postmortems newest first with the same columns
+(`blocks.listing_table`). A postmortem without a value still has a place:
+"(no tags)", "(no services)", "(no severity)", "undated". Grouping is one
+pass over the postmortems, so the cost grows with the knowledge base, not
+with its square.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from postmortem_kb.kb import KnowledgeBase
+from postmortem_kb.model import Postmortem
+from postmortem_kb.site.blocks import MISSING, listing_table, page_title, plural
+from postmortem_kb.site.escape import md_text, url_slug
+from postmortem_kb.site.urls import (
+    ACTIONS_PAGE, ARCHIVE_INDEX, LOAD_ERRORS_PAGE, METRICS_PAGE, NONE_SLUG, SERVICES_INDEX, SEVERITIES_INDEX,
+    TAGS_INDEX, link, year_page,
+)
+
+LATEST_MARKER = "<!-- postmortems:latest -->"
+LATEST_COUNT = 10
+
+
+@dataclass
+class Group:
+    """The postmortems that share one value (a tag, a service, a severity)."""
+
+    slug: str
+    # Every spelling seen for this slug ("Server infra", "server-infra"),
+    # shown together so that no spelling disappears from the overview.
+    names: list[str] = field(default_factory=list)
+    members: list[Postmortem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.names)
+
+    @property
+    def markdown_label(self) -> str:
+        return " / ".join(md_text(name) for name in self.names)
+
+
+def group_by(postmortems: list[Postmortem], values_of: Callable[[Postmortem], list[str]],
+             missing_label: str) -> dict[str, Group]:
+    """Slug -> group; postmortems keep their (newest first) order inside a group."""
+    groups: dict[str, Group] = {}
+    for pm in postmortems:
+        seen: set[str] = set()
+        for name in values_of(pm) or [None]:
+            slug = url_slug(name) if name else NONE_SLUG
+            label = name or missing_label
+            group = groups.get(slug)
+            if group is None:
+                group = groups[slug] = Group(slug)
+            if label not in group.names:
+                group.names.append(label)
+            if slug not in seen:
+                seen.add(slug)
+                group.members.append(pm)
+    return groups
+
+
+def by_count(groups: dict[str, Group]) -> list[Group]:
+    """Most used first; the "no value" group last, where curators look for it."""
+    return sorted(groups.values(), key=lambda g: (g.slug == NONE_SLUG, -len(g.members), g.label.lower(), g.slug))
+
+
+def tag_groups(postmortems: list[Postmortem]) -> dict[str, Group]:
+    return group_by(postmortems, lambda pm: pm.tags, "(no tags)")
+
+
+def service_groups(postmortems: list[Postmortem]) -> dict[str, Group]:
+    return group_by(postmortems, lambda pm: pm.services, "(no services)")
+
+
+def severity_groups(postmortems: list[Postmortem], configured: list[str]) -> list[Group]:
+    """Configured levels in their configured order (even when empty), then the rest."""
+    found = group_by(postmortems, lambda pm: [pm.severity] if pm.severity else [], "(no severity)")
+    ordered: list[Group] = []
+    for level in configured:
+        slug = url_slug(level)
+        group = found.pop(slug, None) or Group(slug, [level])
+        if level not in group.names:
+            group.names.insert(0, level)
+        if all(existing.slug != slug for existing in ordered):
+            ordered.append(group)
+    return ordered + by_count(found)
+
+
+def _latest_date(group: Group) -> str:
+    dated = [pm.date for pm in group.members if pm.date]
+    return max(dated).isoformat() if dated else MISSING
+
+
+def render_group_page(kind: str, group: Group, page: str, known_severities: list[str], note: str = "") -> str:
+    count = len(group.members)
+    out = [page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"]
+    if note:
+        out.append(note + "\n")
+    if count:
+        out.append(f"{plural(count, 'postmortem')}, newest first.\n")
+        out.append(listing_table(page, group.members, known_severities, presorted=True))
+    else:
+        out.append("No postmortems yet.\n")
+    return "\n".join(out)
+
+
+def render_overview(title: str, intro: str, column: str, groups: list[Group], page: str,
+                    page_of: Callable[[Group], str]) -> str:
+    lines = [page_title(title, wide=True), f"# {title}\n", intro + "\n", f"| {column} | Postmortems | Latest |", "|---|---|---|"]
+    for group in groups:
+        lines.append(
+            f"| [{group.markdown_label}]({link(page, page_of(group))}) | {len(group.members)} | {_latest_date(group)} |"
+        )
+    if not groups:
+        lines.append(f"| {MISSING} | 0 | {MISSING} |")
+    return "\n".join(lines) + "\n"
+
+
+def _slug_page(folder: str) -> Callable[[Group], str]:
+    return lambda group: f"{folder}/{group.slug}.md"
+
+
+def render_tag_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+    groups = tag_groups(postmortems)
+    pages = {TAGS_INDEX: render_overview(
+        "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups), TAGS_INDEX,
+        _slug_page("tags"),
+    )}
+    for group in groups.values():
+        page = f"tags/{group.slug}.md"
+        pages[page] = render_group_page("Tag", group, page, known_severities)
+    return pages
+
+
+def render_service_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+    groups = service_groups(postmortems)
+    pages = {SERVICES_INDEX: render_overview(
+        "Services", "Every affected service, with how many postmortems name it.", "Service", by_count(groups),
+        SERVICES_INDEX, _slug_page("services"),
+    )}
+    for group in groups.values():
+        page = f"services/{group.slug}.md"
+        pages[page] = render_group_page("Service", group, page, known_severities)
+    return pages
+
+
+def render_severity_pages(postmortems: list[Postmortem], configured: list[str]) -> dict[str, str]:
+    groups = severity_groups(postmortems, configured)
+    pages = {SEVERITIES_INDEX: render_overview(
+        "Severities", "Postmortems by severity, most severe first as configured.", "Severity", groups,
+        SEVERITIES_INDEX, _slug_page("severities"),
+    )}
+    configured_slugs = {url_slug(level) for level in configured}
+    for group in groups:
+        page = f"severities/{group.slug}.md"
+        note = ""
+        if group.slug not in configured_slugs and group.slug != NONE_SLUG:
+            note = "!!! warning \"Not a configured severity\"\n    `postmortem lint` reports these; fix the `severity:` value.\n"
+        pages[page] = render_group_page("Severity", group, page, configured, note)
+    return pages
+
+
+def render_archive_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+    years: dict[int | None, list[Postmortem]] = defaultdict(list)
+    for pm in postmortems:
+        years[pm.date.year if pm.date else None].append(pm)
+    ordered = sorted(years, key=lambda y: (y is None, -(y or 0)))
+    lines = [page_title("Archive", wide=True), "# Archive\n", "Every postmortem by the year of its incident.\n",
+             "| Year | Postmortems |", "|---|---|"]
+    for year in ordered:
+        label = str(year) if year is not None else "Undated"
+        lines.append(f"| [{label}]({link(ARCHIVE_INDEX, year_page(year))}) | {len(years[year])} |")
+    if not ordered:
+        lines.append(f"| {MISSING} | 0 |")
+    pages = {ARCHIVE_INDEX: "\n".join(lines) + "\n"}
+    for year in ordered:
+        pages[year_page(year)] = _render_year(year, years[year], known_severities)
+    return pages
+
+
+def _render_year(year: int | None, members: list[Postmortem], known_severities: list[str]) -> str:
+    page = year_page(year)
+    if year is None:
+        return (page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
+                "These have no valid `date:` in their front matter.\n\n"
+                + listing_table(page, members, known_severities, presorted=True))
+    months: dict[int, list[Postmortem]] = defaultdict(list)
+    for pm in members:
+        months[pm.date.month].append(pm)
+    out = [page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"]
+    for month in sorted(months, reverse=True):
+        out.append(f"## {dt.date(year, month, 1):%B %Y}\n")
+        out.append(listing_table(page, months[month], known_severities, presorted=True))
+    return "\n".join(out)
+
+
+def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = LATEST_COUNT) -> str:
+    """The newest postmortems, for the home page's marker."""
+    out = []
+    errors = kb.load_errors()
+    if errors:
+        out.append(
+            f"!!! failure \"{plural(len(errors), 'postmortem file')} could not be loaded\"\n"
+            f"    See [the list]({link(from_page, LOAD_ERRORS_PAGE)}) and run `postmortem lint`.\n"
+        )
+    latest = kb.loaded[:count]
+    if not latest:
+        out.append("No postmortems yet. Write the first with `postmortem new \"Title\"`.\n")
+    else:
+        out.append(listing_table(from_page, latest, kb.config["severities"], presorted=True))
+    return "\n".join(out)
+
+
+def render_home(kb: KnowledgeBase) -> str:
+    """A home page for knowledge bases without a hand-written docs/index.md."""
+    browse = " · ".join(
+        f"[{label}]({page})" for label, page in (
+            ("Tags", TAGS_INDEX), ("Services", SERVICES_INDEX), ("Severities", SEVERITIES_INDEX),
+            ("Archive", ARCHIVE_INDEX), ("Action items", ACTIONS_PAGE), ("Metrics", METRICS_PAGE),
+        )
+    )
+    return f"# Postmortems\n\nBrowse: {browse}\n\n## Latest postmortems\n\n{LATEST_MARKER}\n"
+
+
+def fill_latest(markdown: str, kb: KnowledgeBase, page: str) -> str:
+    return markdown.replace(LATEST_MARKER, render_latest(kb, page)) if LATEST_MARKER in markdown else markdown

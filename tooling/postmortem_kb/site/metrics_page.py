@@ -1,0 +1,200 @@
+"""The metrics page at /metrics/: incidents over time, how fast we detect and resolve, what breaks most.
+
+Every chart is an SVG drawn once per build (`charts`), shown with alt text,
+and followed by a table of the same numbers, so screen readers, search and
+copy-paste get them too. Durations come from the front matter times via
+`metrics`; a postmortem without them counts as an incident but not towards a
+mean, and every mean says how many postmortems it was computed from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from postmortem_kb.metrics import Aggregate, aggregate, format_duration, month_key, quarter_key
+from postmortem_kb.model import Postmortem
+from postmortem_kb.site.blocks import MISSING, page_title, plural
+from postmortem_kb.site.escape import md_text
+from postmortem_kb.site.indexes import Group, by_count, service_groups, tag_groups
+from postmortem_kb.site.urls import METRICS_PAGE, NONE_SLUG, link
+
+TOP = 10
+CHART_FILES = {
+    "per_month": "metrics/incidents-per-month.svg",
+    "by_quarter": "metrics/time-to-detect-resolve-by-quarter.svg",
+    "by_severity": "metrics/time-to-detect-resolve-by-severity.svg",
+    "top_tags": "metrics/top-tags.svg",
+    "top_services": "metrics/top-services.svg",
+}
+NO_SEVERITY = "(no severity)"
+
+
+@dataclass
+class MetricsPage:
+    markdown: str
+    charts: dict[str, str]  # path -> SVG text
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    """Every month from first to last, so a quiet month shows as zero, not as nothing."""
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _severity_order(postmortems: list[Postmortem], configured: list[str]) -> list[str]:
+    seen = Counter(pm.severity or NO_SEVERITY for pm in postmortems)
+    extra = sorted((s for s in seen if s not in configured and s != NO_SEVERITY), key=str.lower)
+    order = [s for s in configured if s in seen] + extra
+    return order + ([NO_SEVERITY] if NO_SEVERITY in seen else [])
+
+
+def _colour(severity: str, configured: list[str], extra_index: int) -> str:
+    from postmortem_kb.site.charts import OTHER_COLOURS, SEVERITY_COLOURS
+
+    if severity in configured and configured.index(severity) < len(SEVERITY_COLOURS):
+        return SEVERITY_COLOURS[configured.index(severity)]
+    return OTHER_COLOURS[extra_index % len(OTHER_COLOURS)]
+
+
+def _hours_or_minutes(values: list[dt.timedelta | None]) -> tuple[str, float]:
+    """The unit that keeps the bars readable: minutes for short incidents, hours otherwise."""
+    longest = max((v.total_seconds() for v in values if v is not None), default=0)
+    return ("minutes", 60.0) if longest < 2 * 3600 else ("hours", 3600.0)
+
+
+def _mean_cell(mean: dt.timedelta | None, samples: int) -> str:
+    return f"{format_duration(mean, MISSING)} (n={samples})"
+
+
+def _chart(path: str, alt: str) -> str:
+    name = link(METRICS_PAGE, path)
+    return f'<figure class="pm-chart" markdown>\n![{md_text(alt)}]({name})\n</figure>\n'
+
+
+def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) -> MetricsPage:
+    from postmortem_kb.site import charts
+
+    out = [page_title("Metrics"), "# Metrics\n"]
+    svgs: dict[str, str] = {}
+    dated = [pm for pm in postmortems if pm.date]
+    undated = len(postmortems) - len(dated)
+    undated_note = (f" {plural(undated, 'undated postmortem')} {'counts' if undated == 1 else 'count'} in the totals "
+                    "but not on the time axes." if undated else "")
+    out.append(
+        f"Computed from {plural(len(postmortems), 'postmortem')}.{undated_note} "
+        "Time to detect runs from `started_at` to `detected_at`, time to resolve from `started_at` to `resolved_at`; "
+        "a postmortem without both times does not count towards a mean, and *n* says how many did.\n"
+    )
+
+    # -- incidents per month by severity --------------------------------
+    out.append("## Incidents per month by severity\n")
+    severities = _severity_order(postmortems, configured)
+    if dated:
+        months = _months(min(pm.date for pm in dated), max(pm.date for pm in dated))
+        counts = Counter((month_key(pm), pm.severity or NO_SEVERITY) for pm in dated)
+        extras = [s for s in severities if s not in configured]
+        series = [
+            charts.Series(sev, [counts[(m, sev)] for m in months],
+                          _colour(sev, configured, extras.index(sev) if sev in extras else 0))
+            for sev in severities
+        ]
+        alt = (f"Stacked bar chart of incidents per month from {months[0]} to {months[-1]}, by severity; "
+               f"{len(dated)} dated incidents in total. The table below has the same numbers.")
+        svgs[CHART_FILES["per_month"]] = charts.stacked_bars(months, series, "incidents", alt)
+        out.append(_chart(CHART_FILES["per_month"], alt))
+        # The chart shows quiet months as gaps; the table lists only months
+        # with incidents, so that years of zeros do not bury the numbers.
+        header = "| Month | " + " | ".join(md_text(s) for s in severities) + " | Total |"
+        rows = [header, "|---" * (len(severities) + 2) + "|"]
+        for n, month in enumerate(months):
+            total = sum(s.values[n] for s in series)
+            if total:
+                cells = [str(counts[(month, sev)]) for sev in severities]
+                rows.append(f"| {month} | " + " | ".join(cells) + f" | {total} |")
+        quiet = sum(1 for n in range(len(months)) if not any(s.values[n] for s in series))
+        out.append("\n".join(rows) + "\n")
+        if quiet:
+            out.append(f"The {plural(quiet, 'month')} not listed had no incidents.\n")
+    else:
+        out.append("No dated postmortems yet, so there is nothing to chart.\n")
+
+    # -- mean time to detect and to resolve by quarter ------------------
+    out.append("## Mean time to detect and to resolve by quarter\n")
+    quarters = [row for row in aggregate(postmortems, quarter_key) if row.key != "(none)"]
+    out.append(_time_chart(charts, quarters, "quarter", CHART_FILES["by_quarter"], svgs, lambda k: k))
+    out.append(_time_table("Quarter", aggregate(postmortems, quarter_key), lambda k: "Undated" if k == "(none)" else k))
+
+    # -- mean time to detect and to resolve by severity -----------------
+    out.append("## Mean time to detect and to resolve by severity\n")
+    by_key = {row.key: row for row in aggregate(postmortems, lambda pm: pm.severity or None)}
+    by_severity = [by_key["(none)" if sev == NO_SEVERITY else sev] for sev in severities]
+    out.append(_time_chart(charts, by_severity, "severity", CHART_FILES["by_severity"], svgs,
+                           lambda k: NO_SEVERITY if k == "(none)" else k))
+    out.append(_time_table("Severity", by_severity, lambda k: NO_SEVERITY if k == "(none)" else k))
+
+    # -- top tags and services ------------------------------------------
+    for kind, plural_kind, groups, key in (
+        ("tag", "tags", tag_groups(postmortems), "top_tags"),
+        ("service", "services", service_groups(postmortems), "top_services"),
+    ):
+        out.append(f"## Top {plural_kind}\n")
+        ranked = [g for g in by_count(groups) if g.slug != NONE_SLUG]
+        top = ranked[:TOP]
+        if top:
+            alt = (f"Horizontal bar chart of the {len(top)} {plural_kind} with the most postmortems, "
+                   f"the most frequent on top. The table below has the same numbers.")
+            svgs[CHART_FILES[key]] = charts.horizontal_bars(
+                [g.label for g in top], [len(g.members) for g in top], "#37474f", "postmortems", alt)
+            out.append(_chart(CHART_FILES[key], alt))
+        out.append(_top_table(kind, top, groups.get(NONE_SLUG), len(ranked)))
+    return MetricsPage("\n".join(out), svgs)
+
+
+def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[str, str], label) -> str:
+    timed = [r for r in rows if r.detect_samples or r.resolve_samples]
+    if not timed:
+        return f"No postmortem has both `started_at` and `detected_at` or `resolved_at` yet, so there is nothing to chart by {axis}.\n"
+    unit, seconds = _hours_or_minutes([r.mean_time_to_detect for r in rows] + [r.mean_time_to_resolve for r in rows])
+    categories = [label(r.key) for r in rows]
+
+    def amounts(values: list[dt.timedelta | None]) -> list[float]:
+        return [round(v.total_seconds() / seconds, 2) if v is not None else 0.0 for v in values]
+
+    series = [
+        charts.Series("mean time to detect", amounts([r.mean_time_to_detect for r in rows]), charts.DETECT_COLOUR),
+        charts.Series("mean time to resolve", amounts([r.mean_time_to_resolve for r in rows]), charts.RESOLVE_COLOUR),
+    ]
+    alt = (f"Bar chart of the mean time to detect and the mean time to resolve, in {unit}, by {axis}, "
+           f"for {len(rows)} {axis} values. The table below has the same numbers and how many postmortems each mean uses.")
+    svgs[path] = charts.grouped_bars(categories, series, unit, alt)
+    return _chart(path, alt)
+
+
+def _time_table(column: str, rows: list[Aggregate], label) -> str:
+    lines = [f"| {column} | Incidents | Mean time to detect | Mean time to resolve |", "|---|---|---|---|"]
+    for row in rows:
+        lines.append(
+            f"| {md_text(label(row.key))} | {row.count} | {_mean_cell(row.mean_time_to_detect, row.detect_samples)} | "
+            f"{_mean_cell(row.mean_time_to_resolve, row.resolve_samples)} |"
+        )
+    if not rows:
+        lines.append(f"| {MISSING} | 0 | {MISSING} | {MISSING} |")
+    return "\n".join(lines) + "\n"
+
+
+def _top_table(kind: str, top: list[Group], missing: Group | None, total: int) -> str:
+    folder = "tags" if kind == "tag" else "services"
+    lines = [f"| {kind.capitalize()} | Postmortems |", "|---|---|"]
+    for group in top:
+        lines.append(f"| [{group.markdown_label}]({link(METRICS_PAGE, f'{folder}/{group.slug}.md')}) | {len(group.members)} |")
+    if missing is not None:
+        lines.append(f"| [{md_text(missing.label)}]({link(METRICS_PAGE, f'{folder}/{NONE_SLUG}.md')}) | {len(missing.members)} |")
+    if not top and missing is None:
+        lines.append(f"| {MISSING} | 0 |")
+    note = f"\nShowing the top {len(top)} of {total}; [all {folder}]({link(METRICS_PAGE, f'{folder}/index.md')}).\n"
+    return "\n".join(lines) + "\n" + (note if total > len(top) else "")
