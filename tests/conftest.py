@@ -11,6 +11,9 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Registers the `long` hypothesis profile before `--hypothesis-profile=long` is read.
+pytest_plugins = ["robustness.profiles"]
+
 VALID_POSTMORTEM = """\
 ---
 title: Cache stampede on the session store

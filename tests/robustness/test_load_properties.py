@@ -1,7 +1,6 @@
 """Property-based tests: no input makes loading or lint raise.
 
-`make test` runs a bounded number of examples; for a long run:
-    .venv/bin/python -m pytest tests/robustness --hypothesis-profile=long
+`make test` runs a bounded number of examples; for a long run see profiles.py.
 """
 
 from __future__ import annotations
@@ -10,17 +9,12 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from robustness.profiles import bounded
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.loader import load_postmortem, parse_postmortem
-
-settings.register_profile("default", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.register_profile("long", max_examples=3000, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.load_profile("default")
 
 CONFIG = KBConfig(root=Path("."))
 PATH = Path("postmortems/2024-01-01-prop.md")
@@ -48,6 +42,7 @@ def check(pm) -> None:
         assert diag.path and diag.line >= 1 and diag.rule and diag.message
 
 
+@bounded(60)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("bytes") / "2024-01-01-x.md"
@@ -55,11 +50,13 @@ def test_arbitrary_bytes_never_raise(tmp_path_factory, data):
     check(load_postmortem(path, CONFIG))
 
 
+@bounded(60)
 @given(st.text(max_size=2000))
 def test_arbitrary_text_never_raises(text):
     check(parse_postmortem(text, PATH, CONFIG))
 
 
+@bounded(60)
 @given(front_matter, body)
 def test_random_front_matter_and_markdown_never_raise(meta, markdown):
     try:

@@ -29,7 +29,7 @@ def test_archive_groups_by_year_and_month_newest_first():
     postmortems = synthetic(400, start_year=2023)  # 2023-01-01 .. 2024-02-04
     pages = render_archive_pages(postmortems, ["SEV1"])
     assert list(pages) == ["archive/index.md", "archive/2024.md", "archive/2023.md"]
-    year = pages["archive/2023.md"]
+    year = pages["archive/2023.md"].as_markdown()
     assert year.index("## December 2023") < year.index("## January 2023")
     assert "365 postmortems" in year
 

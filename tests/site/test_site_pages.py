@@ -37,15 +37,15 @@ def test_every_postmortem_is_listed_on_each_index_it_belongs_to(tmp_path):
         expected.append(f"severities/{url_slug(pm.severity)}.md" if pm.severity else "severities/none.md")
         expected.append(f"archive/{pm.date.year}.md" if pm.date else "archive/undated.md")
         for index in expected:
-            assert f"(../postmortems/{pm.id}.md)" in pages[index], (pm.id, index)
-        assert f"(../postmortems/{pm.id}.md)" in pages["actions/index.md"], "with items or under 'without'"
+            assert f'href="../../postmortems/{pm.id}/"' in pages[index], (pm.id, index)
+        assert f'href="../postmortems/{pm.id}/"' in pages["actions/index.md"], "with items or under 'without'"
 
 
 def test_home_page_is_generated_only_when_the_site_has_none(tmp_path):
     kb = loaded(make_kb(tmp_path / "kb"))
     assert "index.md" not in render_site(kb, today=TODAY)
     home = render_site(kb, include_home=True, today=TODAY)["index.md"]
-    assert "(postmortems/2024-01-09-cache-stampede.md)" in home and "<!--" not in home
+    assert 'href="postmortems/2024-01-09-cache-stampede/"' in home and "<!--" not in home
 
 
 def test_urls_of_pages_for_both_url_styles():

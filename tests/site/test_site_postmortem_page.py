@@ -13,7 +13,8 @@ CONFIG = KBConfig(root=Path("."))
 
 def render(text: str, template: str | None = None, related=()) -> str:
     pm = parse_postmortem(text, Path("postmortems/2024-01-09-x.md"), CONFIG)
-    return render_postmortem(pm, PostmortemPageContext("postmortems/2024-01-09-x.md", ["SEV1"], template, list(related)))
+    context = PostmortemPageContext("postmortems/2024-01-09-x.md", ["SEV1"], template, list(related))
+    return render_postmortem(pm, context).as_markdown()
 
 
 def block(page: str) -> str:
@@ -52,8 +53,9 @@ def test_related_lists_named_and_shared_with_their_reasons():
     page = render("---\ntitle: T\n---\n", related=[
         Related("2023-01-01-o", other, ["cache"], True), Related("nope", None, [], True),
     ])
-    assert "- 2023-01-01 · [Other one](2023-01-01-o.md) · named in `related:`; shares cache" in page
-    assert "- nope — not in the knowledge base" in page
+    assert ('<li>2023-01-01 · <a href="../2023-01-01-o/">Other one</a> · named in <code>related:</code>; '
+            "shares cache</li>") in page
+    assert "<li>nope — not in the knowledge base" in page
 
 
 def test_edit_link_is_escaped_and_percent_encoded():

@@ -9,6 +9,7 @@ a file that already exists); 2 usage or configuration error.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -34,7 +35,8 @@ from postmortem_kb.commands import init as init_command
     envvar="POSTMORTEM_KB_ROOT",
     help="Knowledge base folder (default: the nearest folder above with postmortem-kb.yml or mkdocs.yml).",
 )
-def main(root: Path | None) -> None:
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
     """Write, lint and publish incident postmortems as markdown.
 
     \b
@@ -43,6 +45,11 @@ def main(root: Path | None) -> None:
       postmortem lint
       postmortem lint postmortems/2017-12-10-kv-store-latency.md --format json
     """
+    # https://no-color.org: a non-empty NO_COLOR turns colour off in every
+    # command. Sub-commands inherit ctx.color, and click.echo strips styling
+    # under it unless a command is told otherwise (`lint --color always`).
+    if os.environ.get("NO_COLOR"):
+        ctx.color = False
 
 
 # Each command lives in postmortem_kb/commands/<name>.py; one line each.

@@ -9,6 +9,7 @@ is optional: the defaults below are a working contract.
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,16 +152,26 @@ class KBConfig:
 
     def heading_map(self) -> dict[str, str]:
         """Normalised heading text -> canonical section name, aliases included."""
-        mapping: dict[str, str] = {}
-        for name in self.canonical_sections():
-            mapping[normalise_heading(name)] = name
-        for name, aliases in self["section_aliases"].items():
-            for alias in aliases:
-                mapping.setdefault(normalise_heading(alias), name)
-        return mapping
+        # The loader asks once per file; building the map normalises some 40
+        # headings, so it is built once per distinct set of these settings.
+        key = (tuple(self["required_sections"]), tuple(self["recommended_sections"]),
+               tuple((name, tuple(aliases)) for name, aliases in self["section_aliases"].items()))
+        return dict(_heading_map(key))
 
     def rule_level(self, rule_id: str, default: str) -> str:
         return self["rules"].get(rule_id, default)
+
+
+@functools.lru_cache(maxsize=16)
+def _heading_map(key: tuple) -> dict[str, str]:
+    required, recommended, aliases = key
+    mapping: dict[str, str] = {}
+    for name in dict.fromkeys([*required, *recommended, *(name for name, _ in aliases)]):
+        mapping[normalise_heading(name)] = name
+    for name, names in aliases:
+        for alias in names:
+            mapping.setdefault(normalise_heading(alias), name)
+    return mapping
 
 
 def normalise_heading(text: str) -> str:

@@ -99,10 +99,14 @@ def _previous_files(out: Path) -> set[str] | None:
 
 
 def plan_files(kb: KnowledgeBase, out: Path, on_load_error: str = "fail",
-               today: dt.date | None = None) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every file of the output folder, by path relative to it, as bytes."""
+               today: dt.date | None = None, variant: str = "plain") -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every file of the output folder, by path relative to it, as bytes.
+
+    `variant` picks the mkdocs.yml: "plain" for MkDocs, Zensical or
+    ProperDocs, "techdocs" for Backstage TechDocs (see site.mkdocs_variant).
+    """
     from postmortem_kb.site.indexes import fill_latest
-    from postmortem_kb.site.mkdocs_variant import MkDocsConfigError, dump_config, read_mkdocs_config, variant_config
+    from postmortem_kb.site.mkdocs_variant import MkDocsConfigError, dump_config, read_mkdocs_config, variant_for
     from postmortem_kb.site.pages import render_site
 
     errors = kb.load_errors()
@@ -141,17 +145,18 @@ def plan_files(kb: KnowledgeBase, out: Path, on_load_error: str = "fail",
             except UnicodeDecodeError:
                 pass
             else:
-                content = fill_latest(text, kb, path).encode("utf-8")
+                directory_urls = original.get("use_directory_urls", True) is not False
+                content = fill_latest(text, kb, path, directory_urls).encode("utf-8")
         files[f"{DOCS}/{path}"] = content
     for path, content in pages.items():
         files[f"{DOCS}/{path}"] = content.encode("utf-8") if isinstance(content, str) else content
-    files[CONFIG] = dump_config(variant_config(original, mkdocs_path, out, DOCS), mkdocs_path).encode("utf-8")
+    files[CONFIG] = dump_config(variant_for(variant, original, mkdocs_path, out, DOCS), mkdocs_path).encode("utf-8")
     return files, errors
 
 
 def generate_site(kb: KnowledgeBase, out: Path, force: bool = False, on_load_error: str = "fail",
-                  today: dt.date | None = None) -> GenerateResult:
-    files, errors = plan_files(kb, out, on_load_error, today)
+                  today: dt.date | None = None, variant: str = "plain") -> GenerateResult:
+    files, errors = plan_files(kb, out, on_load_error, today, variant)
     previous = _previous_files(out)
     if previous is None and out.is_dir() and any(out.iterdir()) and not force:
         raise GenerateError(

@@ -118,6 +118,8 @@ One markdown file per incident, named `YYYY-MM-DD-slug.md`. Create one with
 GITIGNORE = """\
 # The built site: `mkdocs build` recreates it.
 /site/
+# Lint's cache of findings for unchanged files: `postmortem lint` recreates it.
+/.postmortem-cache/
 """
 
 

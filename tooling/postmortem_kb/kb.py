@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Iterator
 
 from postmortem_kb.config import KBConfig, find_root, load_config
-from postmortem_kb.loader import load_postmortem
 from postmortem_kb.model import ERROR, Diagnostic, Postmortem
 
 # Files in postmortems/ that document the folder rather than an incident.
@@ -73,44 +72,66 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
-def iter_files(paths: list[Path], config: KBConfig) -> Iterator[tuple[Postmortem | None, list[Diagnostic]]]:
-    """Load files one at a time: (postmortem or None if refused, collection diagnostics).
+def check_collection(paths: list[Path], config: KBConfig) -> Iterator[tuple[Path, str, list[Diagnostic], bool]]:
+    """(path, shown path, collection diagnostics, refused) for each file, before anything is loaded.
 
-    Lint streams through this so that memory (and the garbage collector's
-    work) stays flat however large the knowledge base is.
+    What a file's neighbours decide (a duplicate id) or where it points (a
+    symlink out of the knowledge base) needs no parsing; lint's cache relies
+    on that to make these checks on every run.
     """
     seen: dict[str, str] = {}
     for path in paths:
         shown = display_path(path)
         if path.is_symlink() and not inside(path, config.root):
-            yield None, [Diagnostic(
+            yield path, shown, [Diagnostic(
                 shown, 1, "load-symlink", ERROR,
                 "this symlink points outside the knowledge base and is refused; copy the file in instead",
-            )]
+            )], True
             continue
-        pm = load_postmortem(path, config, shown)
         found = []
-        if pm.id in seen:
+        postmortem_id = path.stem  # the id, as the loader gives it
+        if postmortem_id in seen:
             found.append(Diagnostic(
                 shown, 1, "duplicate-id", ERROR,
-                f"id '{pm.id}' is also used by {seen[pm.id]}; ids (file names) must be unique",
+                f"id '{postmortem_id}' is also used by {seen[postmortem_id]}; ids (file names) must be unique",
             ))
-        seen.setdefault(pm.id, shown)
-        yield pm, found
+        seen.setdefault(postmortem_id, shown)
+        yield path, shown, found, False
 
 
-def load_files(paths: list[Path], config: KBConfig) -> tuple[list[Postmortem], list[Diagnostic]]:
+def iter_files(paths: list[Path], config: KBConfig,
+               parse_bodies: bool = True) -> Iterator[tuple[Postmortem | None, list[Diagnostic]]]:
+    """Load files one at a time: (postmortem or None if refused, collection diagnostics).
+
+    Lint streams through this so that memory (and the garbage collector's
+    work) stays flat however large the knowledge base is.
+    """
+    # Imported here: commands that only need paths (`new` prints one) then
+    # start without markdown-it and python-frontmatter.
+    from postmortem_kb.loader import load_postmortem
+
+    for path, shown, found, refused in check_collection(paths, config):
+        if refused:
+            yield None, found
+            continue
+        yield load_postmortem(path, config, shown, parse_body=parse_bodies), found
+
+
+def load_files(paths: list[Path], config: KBConfig,
+               parse_bodies: bool = True) -> tuple[list[Postmortem], list[Diagnostic]]:
     postmortems: list[Postmortem] = []
     diagnostics: list[Diagnostic] = []
-    for pm, found in iter_files(paths, config):
+    for pm, found in iter_files(paths, config, parse_bodies):
         diagnostics.extend(found)
         if pm is not None:
             postmortems.append(pm)
     return postmortems, diagnostics
 
 
-def load_knowledge_base(root: Path | None = None, config: KBConfig | None = None) -> KnowledgeBase:
+def load_knowledge_base(root: Path | None = None, config: KBConfig | None = None,
+                        parse_bodies: bool = True) -> KnowledgeBase:
+    """Every postmortem under the config's folder; `parse_bodies=False`: front matter only (see loader)."""
     if config is None:
         config = load_config(find_root(root))
-    postmortems, diagnostics = load_files(postmortem_files(config.postmortems_dir), config)
+    postmortems, diagnostics = load_files(postmortem_files(config.postmortems_dir), config, parse_bodies)
     return KnowledgeBase(config=config, postmortems=postmortems, diagnostics=diagnostics)

@@ -60,13 +60,27 @@ def block_parser() -> MarkdownIt:
     return _block_parser
 
 
-def load_postmortem(path: Path, config: KBConfig, display: str | None = None) -> Postmortem:
-    """Read and parse one file; problems become diagnostics on the result."""
+def load_postmortem(path: Path, config: KBConfig, display: str | None = None, *,
+                    parse_body: bool = True) -> Postmortem:
+    """Read and parse one file; problems become diagnostics on the result.
+
+    With `parse_body=False` the body is kept as text but not tokenized (no
+    sections, timeline or action items until `read_body`): the front matter
+    alone decides whether a file loads, so that is all a caller needs to
+    plan the site's pages.
+    """
     shown = display or path.as_posix()
     try:
         data = path.read_bytes()
     except OSError as exc:
         return _failed(path, shown, 1, "load-read", f"cannot read the file: {exc.strerror or exc}")
+    return load_postmortem_bytes(data, path, config, shown, parse_body=parse_body)
+
+
+def load_postmortem_bytes(data: bytes, path: Path, config: KBConfig, display: str | None = None, *,
+                          parse_body: bool = True) -> Postmortem:
+    """`load_postmortem` for a file already read (lint reads it once, to hash it too)."""
+    shown = display or path.as_posix()
     if len(data) > MAX_FILE_BYTES:
         return _failed(
             path, shown, 1, "load-size",
@@ -83,7 +97,7 @@ def load_postmortem(path: Path, config: KBConfig, display: str | None = None) ->
             path, shown, line, "load-encoding",
             f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8; re-save the file as UTF-8",
         )
-    return parse_postmortem(text, path, config, shown)
+    return parse_postmortem(text, path, config, shown, parse_body=parse_body)
 
 
 def _failed(path: Path, shown: str, line: int, rule: str, message: str) -> Postmortem:
@@ -92,7 +106,8 @@ def _failed(path: Path, shown: str, line: int, rule: str, message: str) -> Postm
     return pm
 
 
-def parse_postmortem(text: str, path: Path, config: KBConfig, display: str | None = None) -> Postmortem:
+def parse_postmortem(text: str, path: Path, config: KBConfig, display: str | None = None, *,
+                     parse_body: bool = True) -> Postmortem:
     shown = display or path.as_posix()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     pm = Postmortem(path=path, id=path.stem)
@@ -112,7 +127,8 @@ def parse_postmortem(text: str, path: Path, config: KBConfig, display: str | Non
         pm.meta = meta
         pm.meta_lines = _key_lines(fm_text)
     pm.body, pm.body_line = body, body_line
-    _read_body(pm, config)
+    if parse_body:
+        read_body(pm, config)
     return pm
 
 
@@ -218,7 +234,8 @@ class _ListItem:
     text: str
 
 
-def _read_body(pm: Postmortem, config: KBConfig) -> None:
+def read_body(pm: Postmortem, config: KBConfig) -> None:
+    """Sections, timeline and action items from `pm.body` (once per postmortem)."""
     tokens = block_parser().parse(pm.body)
     offset = pm.body_line
     lines = pm.body.split("\n")

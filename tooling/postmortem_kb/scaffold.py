@@ -141,4 +141,7 @@ def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:
         raise ScaffoldError(
             f"{target} already exists; nothing was written. Pick another title, or edit the existing file"
         ) from None
+    except OSError as exc:  # a read-only folder, a full disk
+        raise ScaffoldError(f"{target}: cannot write ({exc.filename or target}: {exc.strerror or exc}); "
+                            "nothing was written") from None
     return target

@@ -17,10 +17,13 @@ from postmortem_kb.commands.common import EXIT_PROBLEM, EXIT_USAGE, fail, kb_con
 @click.option("--on-load-error", type=click.Choice(["fail", "warn"]), default="fail", show_default=True,
               help="fail: write nothing when a postmortem cannot be loaded. "
                    "warn: write the site with a page listing the files that could not be loaded.")
+@click.option("--variant", type=click.Choice(["plain", "techdocs"]), default="plain", show_default=True,
+              help="plain: OUT/mkdocs.yml for MkDocs, Zensical or ProperDocs. "
+                   "techdocs: for Backstage TechDocs (the techdocs-core plugin instead of search).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How to report what was written.")
 @click.pass_context
-def generate(ctx, out: Path, force: bool, on_load_error: str, output_format: str) -> None:
+def generate(ctx, out: Path, force: bool, on_load_error: str, variant: str, output_format: str) -> None:
     """Write every generated page and asset, plus a plugin-free mkdocs.yml, to OUT.
 
     OUT becomes a complete MkDocs project: a plain `mkdocs build` (or a
@@ -29,6 +32,10 @@ def generate(ctx, out: Path, force: bool, on_load_error: str, output_format: str
     Running it again updates OUT in place; files it did not write are never
     replaced without --force.
 
+    With --variant techdocs, OUT is a TechDocs project: build it with
+    `techdocs-cli generate --no-docker` in OUT, or `mkdocs build` where
+    mkdocs-techdocs-core is installed (docs/techdocs.md).
+
     Exit codes: 0 written; 1 a postmortem could not be loaded, or OUT holds
     files `generate` did not write; 2 usage or configuration error.
 
@@ -36,6 +43,7 @@ def generate(ctx, out: Path, force: bool, on_load_error: str, output_format: str
     Examples:
       postmortem generate --out build/site-src
       mkdocs build -f build/site-src/mkdocs.yml --strict
+      postmortem generate --out build/techdocs --variant techdocs
       postmortem generate --out build/site-src --on-load-error warn --format json
     """
     import json
@@ -46,7 +54,7 @@ def generate(ctx, out: Path, force: bool, on_load_error: str, output_format: str
     config = kb_config(ctx)
     kb = load_knowledge_base(config=config)
     try:
-        result = generate_site(kb, out, force=force, on_load_error=on_load_error)
+        result = generate_site(kb, out, force=force, on_load_error=on_load_error, variant=variant)
     except GenerateError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message} ({diagnostic.rule})", err=True)
@@ -62,4 +70,8 @@ def generate(ctx, out: Path, force: bool, on_load_error: str, output_format: str
     shown = str(out)
     click.echo(f"{len(result.files)} files in {shown}: {len(result.written)} written, "
                f"{len(result.unchanged)} unchanged, {len(result.removed)} removed")
-    click.echo(f"build it with: mkdocs build -f {shown}/mkdocs.yml")
+    if variant == "techdocs":
+        click.echo(f"build it with: mkdocs build -f {shown}/mkdocs.yml (with mkdocs-techdocs-core installed), "
+                   f"or techdocs-cli generate --no-docker in {shown}")
+    else:
+        click.echo(f"build it with: mkdocs build -f {shown}/mkdocs.yml")

@@ -26,8 +26,13 @@ def _use_color(choice: str) -> bool:
                    "sarif: SARIF 2.1.0 for code scanning.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text format (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to lint with (default: the cores available to this process).")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file, and neither read nor write .postmortem-cache/ (which keeps findings of "
+                   "unchanged files, keyed by their content, the config, the tool version and the day).")
 @click.pass_context
-def lint(ctx, paths, output_format, color) -> None:
+def lint(ctx, paths, output_format, color, jobs, no_cache) -> None:
     """Check postmortems against the knowledge base's contract.
 
     With no PATH, lints every file in the knowledge base's postmortems/; a
@@ -39,6 +44,10 @@ def lint(ctx, paths, output_format, color) -> None:
     2 on a usage or config error. The summary line goes to stderr with
     --format json and sarif, so stdout stays one document.
 
+    A second run over unchanged files answers from the cache in
+    .postmortem-cache/ at the knowledge base's root: a file whose bytes
+    changed is always linted afresh.
+
     \b
     Examples:
       postmortem lint
@@ -46,17 +55,18 @@ def lint(ctx, paths, output_format, color) -> None:
       postmortem lint --format json > findings.json
       postmortem lint --format github          # in a GitHub Actions step
       postmortem lint --format sarif > postmortem-lint.sarif
+      postmortem lint --jobs 1 --no-cache      # one process, parse everything
     """
     from postmortem_kb import __version__
     from postmortem_kb.config import ConfigError
     from postmortem_kb.lint import formats
-    from postmortem_kb.lint.engine import lint_paths
+    from postmortem_kb.lint.engine import available_cores, lint_paths
     from postmortem_kb.lint.registry import RULES
     from postmortem_kb.model import ERROR
 
     config = kb_config(ctx)
     try:
-        report = lint_paths(list(paths), config)
+        report = lint_paths(list(paths), config, jobs=jobs or available_cores(), use_cache=not no_cache)
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)
     findings = report.findings

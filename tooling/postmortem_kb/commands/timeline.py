@@ -65,9 +65,12 @@ def read_export(source: str, path: Path, zone, users: Path | None, pinned_only: 
 @click.option("--users", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Slack: the export's users.json, to name people (default: found beside FILE).")
 @click.option("--pinned-only", is_flag=True, help="Slack: only messages with a pin (or a pushpin reaction).")
+@click.option("--wait", "lock_timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Seconds to wait for another import into the same postmortem to finish.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pinned_only, output_format) -> None:
+def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pinned_only, lock_timeout,
+                    output_format) -> None:
     """Merge events from an export into the timeline of postmortem ID.
 
     ID is the postmortem's file name without .md. FILE is a Slack channel
@@ -76,7 +79,8 @@ def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pi
     log, or a CSV with a time column. Rows are merged into the timeline in
     time order, written as YYYY-MM-DD HH:MM in the postmortem's zone; rows
     already there are skipped, so running it twice adds nothing. The file is
-    replaced atomically and nothing else in it changes.
+    replaced atomically and nothing else in it changes. Two imports into one
+    postmortem at once take turns (a lock beside the file), and both land.
 
     Exit 0 on success (also when nothing was new), 1 when the export or the
     postmortem cannot be used (the postmortem is then untouched), 2 on a
@@ -105,7 +109,8 @@ def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pi
         if start and end and start > end:
             fail(f"--since {since} is after --until {until}", EXIT_USAGE)
         data = read_export(source, export, zone, users, pinned_only)
-        result = merge_timeline(config, pm_id, data.rows, since=start, until=end, dry_run=dry_run)
+        result = merge_timeline(config, pm_id, data.rows, since=start, until=end, dry_run=dry_run,
+                                lock_timeout=lock_timeout)
     except ImportFailure as exc:
         fail(str(exc), EXIT_PROBLEM)
 

@@ -38,7 +38,10 @@ def _parse_time(value: str, zone: dt.tzinfo) -> dt.datetime | None:
     if not text:
         return None
     if text.replace(".", "", 1).isdigit() and len(text.split(".")[0]) >= 9:
-        return dt.datetime.fromtimestamp(float(text), tz=dt.timezone.utc)  # epoch seconds
+        try:
+            return dt.datetime.fromtimestamp(float(text), tz=dt.timezone.utc)  # epoch seconds
+        except (OverflowError, OSError, ValueError):
+            return None  # too far from now to be seconds since 1970: reported as not a time
     try:
         moment = dt.datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:

@@ -220,6 +220,15 @@ def _load_front_matter(handler, kind: str, fm_text: str, path: Path) -> dict[str
         raise ImportFailure(f"{path}:{line}: front matter is not valid TOML: {exc}") from exc
     if meta is None:
         return {}
+    from postmortem_kb.loader import MAX_META_VALUES, expanded_size
+
+    # Aliases repeated ("billion laughs") would make every step below walk
+    # billions of values; the loader refuses such front matter, so does this.
+    if expanded_size(meta, MAX_META_VALUES) > MAX_META_VALUES:
+        raise ImportFailure(
+            f"{path}:1: front matter expands to more than {MAX_META_VALUES:,} values or nests over 100 levels "
+            "deep (YAML aliases such as '&a' / '*a' repeated?); write the values out instead of aliasing them"
+        )
     if not isinstance(meta, dict):
         raise ImportFailure(
             f"{path}:2: front matter must be a mapping of keys to values, not a {type(meta).__name__}"
@@ -441,6 +450,11 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     slug = slugify(title)
     post.name = f"{date.isoformat()}-{slug}.md" if date else f"undated-{slug}.md"
     loaded = parse_postmortem(post.text, Path(post.name), config)
+    if loaded.failed:
+        # Never write a file that every face would then refuse to load.
+        problem = loaded.diagnostics[0]
+        raise ImportFailure(f"{path}: the converted file would not load ({problem.message}); nothing was written. "
+                            "Simplify the original's front matter and import it again")
     post.timeline_rows = sum(1 for e in loaded.timeline if e.time is not None)
     post.timeline_errors = sum(1 for e in loaded.timeline if e.error)
     post.action_items = len(loaded.actions)

@@ -126,8 +126,9 @@ def _time(ts: object, path: Path) -> dt.datetime:
 def _is_pinned(message: dict) -> bool:
     if message.get("pinned_to"):
         return True
-    reactions = message.get("reactions") or []
-    return any(isinstance(r, dict) and r.get("name") in PIN_REACTIONS for r in reactions)
+    reactions = message.get("reactions")
+    return isinstance(reactions, list) and any(isinstance(r, dict) and r.get("name") in PIN_REACTIONS
+                                               for r in reactions)
 
 
 def _author(message: dict, names: dict[str, str]) -> str:
@@ -144,7 +145,8 @@ def _text(message: dict) -> str:
         return text
     # A bot (PagerDuty, a deploy bot) often posts only an attachment, whose
     # fallback is the plain-text version Slack itself shows in notifications.
-    fallbacks = [a.get("fallback") for a in message.get("attachments") or [] if isinstance(a, dict)]
+    attachments = message.get("attachments")
+    fallbacks = [a.get("fallback") for a in attachments if isinstance(a, dict)] if isinstance(attachments, list) else []
     return " / ".join(f for f in fallbacks if isinstance(f, str) and f.strip())
 
 

@@ -33,7 +33,8 @@ def _incidents(path: Path) -> list[dict]:
 
 def _component_changes(update: dict) -> str:
     changes = []
-    for component in update.get("affected_components") or []:
+    components = update.get("affected_components")
+    for component in components if isinstance(components, list) else []:
         if isinstance(component, dict) and component.get("old_status") != component.get("new_status"):
             changes.append(f"{component.get('name', '?')}: {component.get('old_status')} → {component.get('new_status')}")
     return f" [{'; '.join(changes)}]" if changes else ""

@@ -1,14 +1,14 @@
 """Merge imported rows into a postmortem's timeline, changing nothing else.
 
-`merge_timeline` is one read-merge-write step: read the file, work out the
-new lines, check that every existing row still reads as before, and replace
-the file atomically. Rows go into the timeline the loader reads (a table,
-or a bullet list), each before the first existing row that is later, so the
-timeline stays in time order. A row is written as `YYYY-MM-DD HH:MM` in
-the postmortem's zone, with a full date, so it never changes the date that
-a following time-of-day row continues. A row whose time (to the minute) and
-text are already there is skipped, so importing the same export twice adds
-nothing the second time.
+`merge_timeline` is one read-merge-write step, under the file's lock
+(locking.py): read the file, work out the new lines, check that every
+existing row still reads as before, and replace the file atomically. Rows
+go into the timeline the loader reads (a table, or a bullet list), each
+before the first existing row that is later, so the timeline stays in time
+order. A row is written as `YYYY-MM-DD HH:MM` in the postmortem's zone,
+with a full date, so it never changes the date that a following time-of-day
+row continues. A row whose time (to the minute) and text are already there
+is skipped, so importing the same export twice adds nothing the second time.
 
 Text from an export is data: `<`, `>` and `&` become entities and `\\`, `|`,
 `[`, `]` and backticks are backslash-escaped, so a chat message can neither become
@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postmortem_kb.atomic import replace
+from postmortem_kb.atomic import remove_stale_temps, replace
 from postmortem_kb.config import KBConfig
 from postmortem_kb.importers import ImportFailure, TimelineRow
+from postmortem_kb.locking import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
+from postmortem_kb.locking import LockTimeout, exclusive_lock
 from postmortem_kb.model import Postmortem, Section
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 NEW_TABLE = ["| Time | Event |", "|------|-------|"]
 # Sections that follow the timeline in the templates: a new `## Timeline`
 # goes before the first of them.
@@ -60,9 +62,14 @@ def find_postmortem(config: KBConfig, pm_id: str) -> Path:
     )
 
 
+# Control characters mean nothing in a row, and a NUL would make the loader
+# take the whole postmortem for a binary file.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def escape_cell(text: str) -> str:
     """Plain text -> the markdown of a table cell that shows exactly that text."""
-    text = " ".join(text.split())
+    text = " ".join(_CONTROL.sub("", text).split())
     # Backticks too: inside a code span the entities below would show as
     # "&lt;" instead of "<". `*` and `_` stay: Slack's *bold* may render bold.
     for char in ("\\", "|", "[", "]", "`"):
@@ -71,7 +78,10 @@ def escape_cell(text: str) -> str:
 
 
 def _minute(moment: dt.datetime, zone: dt.tzinfo) -> str:
-    return moment.astimezone(zone).strftime(TIME_FORMAT)
+    # Not strftime: its %Y does not pad years before 1000 ("1-01-01"), which
+    # would not read back as a date.
+    local = moment.astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def _event_keys(pm: Postmortem, zone: dt.tzinfo) -> list[tuple[str, str]]:
@@ -123,19 +133,62 @@ def _as_read(kind: str, rendered: list[str], pm: Postmortem, config: KBConfig) -
     return [(e.raw_time.strip(), e.text.strip()) for e in probe.timeline]
 
 
+def _writable_target(config: KBConfig, path: Path) -> Path:
+    """The file to rewrite: a symlink inside the knowledge base is followed (so it
+    stays a link), one that leaves it is refused, as the loader refuses it."""
+    from postmortem_kb.kb import inside
+
+    if not path.is_symlink():
+        return path
+    if not inside(path, config.root):
+        raise ImportFailure(f"{path}: this symlink points outside the knowledge base and is refused; "
+                            "copy the file in instead")
+    return path.resolve()
+
+
 def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since: dt.datetime | None = None,
-                   until: dt.datetime | None = None, dry_run: bool = False) -> MergeResult:
-    """Read the postmortem, merge `rows` into its timeline, write it back atomically."""
-    from postmortem_kb.loader import parse_postmortem
+                   until: dt.datetime | None = None, dry_run: bool = False,
+                   lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> MergeResult:
+    """Read the postmortem, merge `rows` into its timeline, write it back atomically.
+
+    The read-merge-write runs under the postmortem's lock, so two imports
+    into one postmortem at once both land, one after the other; a lock held
+    longer than `lock_timeout` seconds is an ImportFailure.
+    """
+    path = _writable_target(config, find_postmortem(config, pm_id))
+    if dry_run:
+        return _merge(config, path, rows, since, until, dry_run=True)
+    try:
+        with exclusive_lock(path, lock_timeout):
+            remove_stale_temps(path)
+            return _merge(config, path, rows, since, until, dry_run=False)
+    except LockTimeout as exc:
+        raise ImportFailure(
+            f"{path}: another `postmortem timeline import` into this postmortem held its lock "
+            f"({exc.lock_path.name}) for over {exc.timeout:g} s; nothing written. Run it again once that "
+            "import has finished (a lock dies with its process, so no lock file needs removing)"
+        ) from None
+    except OSError as exc:  # a read-only folder, a full disk: the old file stays as it was
+        where = exc.filename or path
+        raise ImportFailure(f"{path}: cannot write beside the postmortem ({where}: {exc.strerror or exc}); "
+                            "nothing written") from None
+
+
+def _merge(config: KBConfig, path: Path, rows: list[TimelineRow], since: dt.datetime | None,
+           until: dt.datetime | None, dry_run: bool) -> MergeResult:
+    from postmortem_kb.loader import load_postmortem, parse_postmortem
     from postmortem_kb.times import postmortem_zone
 
-    path = find_postmortem(config, pm_id)
     result = MergeResult(path)
-    try:
-        raw = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailure(f"{path}: cannot read the postmortem: {exc}") from exc
-    pm = parse_postmortem(raw, path, config)
+    # The loader's own checks first (size, binary, encoding, front matter), with
+    # its messages: a file the site cannot load is not one to merge into.
+    pm = load_postmortem(path, config)
+    if not pm.failed:
+        try:
+            raw = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImportFailure(f"{path}: cannot read the postmortem: {exc}") from exc
+        pm = parse_postmortem(raw, path, config)
     if pm.failed:
         problem = pm.diagnostics[0]
         raise ImportFailure(f"{problem.path}:{problem.line}: {problem.message}; fix it before importing a timeline")
@@ -191,7 +244,8 @@ def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since:
     _check_unchanged_rows(pm, parse_postmortem(new_text, path, config), zone, result, path)
     if dry_run:
         return result
-    # Someone may have saved the file while we worked; never write over their edit.
+    # Other imports wait for the lock, but an editor does not take it: someone
+    # may have saved the file while we worked; never write over their edit.
     if path.read_bytes().decode("utf-8", "replace") != raw:
         raise ImportFailure(f"{path}: the file changed while the timeline was being merged; nothing written, run it again")
     replace(path, new_text)

@@ -3,16 +3,25 @@
 One pass per file: load (the shared loader), run every enabled rule, then
 drop what the file's inline suppressions silence and report the
 suppressions that silenced nothing.
+
+A run reads each file once, hashes it and asks the cache (`lint.cache`)
+first; only files whose bytes it has not seen are parsed. With `jobs` above
+one, files are linted in chunks by a pool of forked processes; the findings
+are put back in file order and sorted, so the output is the same as a
+serial run's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from postmortem_kb.config import ConfigError, KBConfig
-from postmortem_kb.kb import display_path, iter_files, postmortem_files
+from postmortem_kb.kb import check_collection, display_path, postmortem_files
+from postmortem_kb.lint.cache import LintCache, TrackedIds, content_digest, entry_for, run_identity
+from postmortem_kb.loader import load_postmortem, load_postmortem_bytes
 # Importing the rule modules registers their rules.
 from postmortem_kb.lint import (  # noqa: F401
     rules_actions,
@@ -98,17 +107,117 @@ def expand_paths(paths: list[Path], config: KBConfig) -> list[Path]:
 class LintReport:
     findings: list[Diagnostic]
     files: int
+    # How many files the cache answered for (0 without a cache).
+    cached: int = 0
 
 
-def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None) -> LintReport:
+def available_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+# Fewer files than this are linted in this process: forking a pool costs more.
+POOL_MIN_FILES = 64
+
+
+@dataclass
+class _Run:
+    """What every file's lint needs; a forked worker inherits it."""
+
+    linter: Linter
+    config: KBConfig
+    cache: LintCache | None
+    ids: frozenset[str]
+    all_ids: str
+
+
+_RUN: _Run | None = None
+
+
+def _cache_key(path: Path, config: KBConfig) -> str:
+    """The file's path from the knowledge base's root: the same whichever folder lint runs in."""
+    try:
+        return path.relative_to(config.root).as_posix()  # the usual case, without system calls
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tuple[str, object] | None, bool]:
+    """(findings, new cache entry or None, answered from the cache)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return run.linter.lint(load_postmortem(path, run.config, shown)), None, False
+    key = digest = None
+    if run.cache is not None:
+        key, digest = _cache_key(path, run.config), content_digest(data)
+        cached = run.cache.findings(key, digest, shown)
+        if cached is not None:
+            return cached, None, True
+    tracked = TrackedIds(run.ids)
+    run.linter.ctx.known_ids = tracked
+    findings = run.linter.lint(load_postmortem_bytes(data, path, run.config, shown))
+    entry = (key, entry_for(digest, findings, tracked, run.all_ids)) if run.cache is not None else None
+    return findings, entry, False
+
+
+def _lint_chunk(chunk: list[tuple[int, str, str]]) -> list[tuple[int, list[Diagnostic], object, bool]]:
+    """In a worker: lint a chunk of (index, path, shown path)."""
+    assert _RUN is not None, "the pool is forked after the run is set up"
+    return [(index, *_lint_file(_RUN, Path(path), shown)) for index, path, shown in chunk]
+
+
+def _chunks(items: list, jobs: int) -> list[list]:
+    # Several chunks a worker, so one slow chunk does not leave the others idle.
+    size = max(8, -(-len(items) // (jobs * 8)))
+    return [items[n:n + size] for n in range(0, len(items), size)]
+
+
+def _in_pool(tasks: list[tuple[int, str, str]], jobs: int) -> list[tuple[int, list[Diagnostic], object, bool]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers inherit the run (rules, schema, cache) instead of
+    # importing and building it again.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [result for chunk in pool.map(_lint_chunk, _chunks(tasks, jobs)) for result in chunk]
+
+
+def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None, *,
+               jobs: int = 1, use_cache: bool = False) -> LintReport:
+    """Lint `paths` (default: the whole knowledge base); `jobs` processes; the cache when `use_cache`."""
+    global _RUN
+    today = today or dt.date.today()
     files = expand_paths(paths, config)
-    known = {p.stem for p in postmortem_files(config.postmortems_dir)} | {p.stem for p in files}
-    linter = Linter(config, known, today)
+    ids = frozenset({p.stem for p in postmortem_files(config.postmortems_dir)} | {p.stem for p in files})
+    linter = Linter(config, set(ids), today)
+    cache = LintCache(config.root, run_identity(config, today.isoformat()), ids).load() if use_cache else None
+    _RUN = run = _Run(linter, config, cache, ids, cache.all_ids if cache else "")
+
     findings: list[Diagnostic] = []
-    # One file at a time: each model is dropped once linted.
-    for pm, collection in iter_files(files, config):
+    tasks: list[tuple[int, str, str]] = []
+    for index, (path, shown, collection, refused) in enumerate(check_collection(files, config)):
         findings.extend(collection)
-        if pm is not None:
-            findings.extend(linter.lint(pm))
+        if not refused:
+            tasks.append((index, str(path), shown))
+    fork = hasattr(os, "fork") and jobs > 1 and len(tasks) >= POOL_MIN_FILES
+    try:
+        results = _in_pool(tasks, jobs) if fork else _lint_chunk(tasks)
+    finally:
+        _RUN = None
+    cached = 0
+    for _, found, entry, hit in sorted(results, key=lambda result: result[0]):
+        findings.extend(found)
+        cached += hit
+        if entry is not None and cache is not None:
+            cache.put(*entry)
+    if cache is not None:
+        cache.save(prune_to={_cache_key(Path(path), config) for _, path, _ in tasks} if not paths else None)
     findings.sort(key=lambda d: (d.path, d.line, d.column, d.rule))
-    return LintReport(findings=findings, files=len(files))
+    return LintReport(findings=findings, files=len(files), cached=cached)

@@ -1,13 +1,16 @@
-"""Markdown building blocks every generated page shares.
+"""Building blocks every generated page shares.
 
 Everything that came from a postmortem (front matter, action-item cells)
-passes through `md_text` before it lands in markdown, so it shows as text and
-never as HTML or a link. A missing value shows as MISSING, never a guess.
+passes through `md_text` before it lands in markdown, or through `html_text`
+before it lands in one of our HTML blocks (listings, badges, the header
+card), so it shows as text and never as markup or a link. A missing value
+shows as MISSING, never a guess.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 from typing import Iterable
@@ -15,8 +18,9 @@ from typing import Iterable
 from postmortem_kb.kb import sort_newest_first
 from postmortem_kb.metrics import duration, format_duration
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.escape import css_token, md_text
-from postmortem_kb.site.urls import link, postmortem_page
+from postmortem_kb.site.escape import css_token
+from postmortem_kb.site.parts import OUTPUT, HtmlBlock
+from postmortem_kb.site.urls import href, postmortem_page
 
 MISSING = "—"
 # The markdown extensions generated pages are written for: tables for the
@@ -36,9 +40,21 @@ def page_title(title: str, wide: bool = False) -> str:
     return "---\ntitle: " + json.dumps(html.escape(" ".join(title.split()))) + "\n" + hide + "---\n\n"
 
 
+def html_text(value: object) -> str:
+    """Author text as HTML text: entities for `<`, `>`, `&` and quotes, whitespace collapsed."""
+    return _html_text(str(value))
+
+
+# Titles and summaries repeat on every listing a postmortem is on; escaping
+# is a pure function of the text, so it is done once per text.
+@functools.lru_cache(maxsize=65536)
+def _html_text(value: str) -> str:
+    return html.escape(" ".join(value.split()), quote=True)
+
+
 def value(text: str) -> str:
-    """Author text for a table cell or a sentence, or MISSING."""
-    return md_text(text) if text and text.strip() else MISSING
+    """Author text for an HTML table cell or a sentence, or MISSING."""
+    return html_text(text) if text and text.strip() else MISSING
 
 
 def plural(count: int, noun: str) -> str:
@@ -70,29 +86,42 @@ def severity_badge(pm: Postmortem, known: Iterable[str] | None = None) -> str:
     # with P1..P4 or critical/high/... gets the same red-to-green scale.
     extra = " pm-sev-unknown" if unknown else (f" pm-sev-rank-{levels.index(pm.severity) + 1}" if levels else "")
     hint = ' title="not one of the configured severities"' if unknown else ""
-    return f'<span class="pm-badge pm-sev-{css_token(pm.severity)}{extra}"{hint}>{md_text(pm.severity)}</span>'
+    return f'<span class="pm-badge pm-sev-{css_token(pm.severity)}{extra}"{hint}>{html_text(pm.severity)}</span>'
 
 
 def status_badge(pm: Postmortem) -> str:
     label = pm.status or "no status"
-    return f'<span class="pm-status pm-status-{css_token(pm.status)}">{md_text(label)}</span>'
+    return f'<span class="pm-status pm-status-{css_token(pm.status)}">{html_text(label)}</span>'
 
 
-def postmortem_link(from_page: str, pm: Postmortem) -> str:
-    return f"[{md_text(pm.title)}]({link(from_page, postmortem_page(pm.id))})"
+def postmortem_link(from_page: str, pm: Postmortem, directory_urls: bool = True) -> str:
+    """An HTML link to a postmortem's page, its title as text."""
+    return f'<a href="{href(from_page, postmortem_page(pm.id), directory_urls)}">{html_text(pm.title)}</a>'
+
+
+LISTING_HEAD = (
+    "<table data-search-exclude>\n<thead>\n<tr><th>Date</th><th>Severity</th><th>Title</th><th>Summary</th><th>Duration</th></tr>\n"
+    "</thead>\n<tbody>"
+)
 
 
 def listing_table(from_page: str, postmortems: list[Postmortem], known_severities: Iterable[str] | None = None,
-                  presorted: bool = False) -> str:
-    """The one listing every index uses: newest first, with the values people scan for."""
-    rows = [
-        "| Date | Severity | Title | Summary | Duration |",
-        "|------|----------|-------|---------|----------|",
-    ]
+                  presorted: bool = False, directory_urls: bool = True) -> HtmlBlock:
+    """The one listing every index uses: newest first, with the values people scan for.
+
+    It is HTML rather than a markdown table: it is long (a tag on a large
+    knowledge base lists hundreds of postmortems) and the plugin puts it
+    into the written page only (`OUTPUT`). It stays out of the search index
+    either way (`data-search-exclude`, for a build without the plugin): the
+    postmortem pages already index every title and summary.
+    """
+    rows = [LISTING_HEAD]
     known = list(known_severities) if known_severities is not None else None
     for pm in postmortems if presorted else sort_newest_first(postmortems):
         rows.append(
-            f'| <span class="pm-date">{format_date(pm)}</span> | {severity_badge(pm, known)} | '
-            f'{postmortem_link(from_page, pm)} | {value(pm.summary)} | <span class="pm-span">{incident_duration(pm)}</span> |'
+            f'<tr><td><span class="pm-date">{format_date(pm)}</span></td><td>{severity_badge(pm, known)}</td>'
+            f"<td>{postmortem_link(from_page, pm, directory_urls)}</td><td>{value(pm.summary)}</td>"
+            f'<td><span class="pm-span">{incident_duration(pm)}</span></td></tr>'
         )
-    return "\n".join(rows) + "\n"
+    rows.append("</tbody>\n</table>")
+    return HtmlBlock("\n".join(rows), stage=OUTPUT)

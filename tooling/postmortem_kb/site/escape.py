@@ -4,6 +4,15 @@ Front matter is data, never markup: every value goes through `md_text`,
 which turns `<`, `>` and `&` into entities (so no HTML survives) and
 backslash-escapes markdown punctuation (so a title cannot turn into a link
 or a table cell break).
+
+Sites built by other hands enable more syntax: Backstage TechDocs turns on
+pymdownx.magiclink (bare URLs and e-mail addresses become links),
+pymdownx.emoji (`:fire:` becomes an image from a CDN), mark (`==x==`) and
+caret (`^^x^^`, `^x^`), and a team's own mkdocs.yml may too. Python-Markdown
+has no backslash escape for `:`, `@`, `^` or `==`, so they are written as
+numeric character references, which every browser and search indexer reads
+back as the same character, and which no inline pattern matches. A lone `=`
+starts nothing and stays as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ import re
 import unicodedata
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_EXTENSION_SPECIALS = str.maketrans({":": "&#58;", "@": "&#64;", "^": "&#94;"})
+_DOUBLED_EQUALS = re.compile(r"={2,}")
 
 
 def md_text(value: object) -> str:
@@ -26,7 +37,10 @@ def md_text(value: object) -> str:
 @functools.lru_cache(maxsize=65536)
 def _md_text(value: str) -> str:
     text = " ".join(value.split())  # newlines would end a table row or paragraph
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+    # After the backslashes: the references' own `#` must stay as written.
+    escaped = _DOUBLED_EQUALS.sub(lambda run: "&#61;" * len(run.group()), escaped)
+    return escaped.translate(_EXTENSION_SPECIALS)
 
 
 def css_token(value: str) -> str:

@@ -10,6 +10,7 @@ with its square.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -18,6 +19,7 @@ from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, listing_table, page_title, plural
 from postmortem_kb.site.escape import md_text, url_slug
+from postmortem_kb.site.parts import PageSource
 from postmortem_kb.site.urls import (
     ACTIONS_PAGE, ARCHIVE_INDEX, LOAD_ERRORS_PAGE, METRICS_PAGE, NONE_SLUG, SERVICES_INDEX, SEVERITIES_INDEX,
     TAGS_INDEX, link, year_page,
@@ -98,17 +100,18 @@ def _latest_date(group: Group) -> str:
     return max(dated).isoformat() if dated else MISSING
 
 
-def render_group_page(kind: str, group: Group, page: str, known_severities: list[str], note: str = "") -> str:
+def render_group_page(kind: str, group: Group, page: str, known_severities: list[str], note: str = "",
+                      directory_urls: bool = True) -> PageSource:
     count = len(group.members)
-    out = [page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"]
+    out = PageSource([page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"])
     if note:
-        out.append(note + "\n")
+        out.parts.append(note + "\n")
     if count:
-        out.append(f"{plural(count, 'postmortem')}, newest first.\n")
-        out.append(listing_table(page, group.members, known_severities, presorted=True))
+        out.parts.append(f"{plural(count, 'postmortem')}, newest first.\n")
+        out.parts += [listing_table(page, group.members, known_severities, True, directory_urls), ""]
     else:
-        out.append("No postmortems yet.\n")
-    return "\n".join(out)
+        out.parts.append("No postmortems yet.\n")
+    return out
 
 
 def render_overview(title: str, intro: str, column: str, groups: list[Group], page: str,
@@ -127,35 +130,44 @@ def _slug_page(folder: str) -> Callable[[Group], str]:
     return lambda group: f"{folder}/{group.slug}.md"
 
 
-def render_tag_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+# Each index kind as a plan: path -> a function rendering that page. The
+# paths are known from front matter at once; a build can list them before
+# spending time on the pages (see site_render). `render_*_pages` render all.
+Plan = dict[str, Callable[[], "str | PageSource"]]
+
+
+def tag_pages_plan(postmortems: list[Postmortem], known_severities: list[str], directory_urls: bool = True) -> Plan:
     groups = tag_groups(postmortems)
-    pages = {TAGS_INDEX: render_overview(
-        "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups), TAGS_INDEX,
-        _slug_page("tags"),
+    plan: Plan = {TAGS_INDEX: functools.partial(
+        render_overview, "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups),
+        TAGS_INDEX, _slug_page("tags"),
     )}
     for group in groups.values():
         page = f"tags/{group.slug}.md"
-        pages[page] = render_group_page("Tag", group, page, known_severities)
-    return pages
+        plan[page] = functools.partial(render_group_page, "Tag", group, page, known_severities,
+                                       directory_urls=directory_urls)
+    return plan
 
 
-def render_service_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+def service_pages_plan(postmortems: list[Postmortem], known_severities: list[str],
+                       directory_urls: bool = True) -> Plan:
     groups = service_groups(postmortems)
-    pages = {SERVICES_INDEX: render_overview(
-        "Services", "Every affected service, with how many postmortems name it.", "Service", by_count(groups),
-        SERVICES_INDEX, _slug_page("services"),
+    plan: Plan = {SERVICES_INDEX: functools.partial(
+        render_overview, "Services", "Every affected service, with how many postmortems name it.", "Service",
+        by_count(groups), SERVICES_INDEX, _slug_page("services"),
     )}
     for group in groups.values():
         page = f"services/{group.slug}.md"
-        pages[page] = render_group_page("Service", group, page, known_severities)
-    return pages
+        plan[page] = functools.partial(render_group_page, "Service", group, page, known_severities,
+                                       directory_urls=directory_urls)
+    return plan
 
 
-def render_severity_pages(postmortems: list[Postmortem], configured: list[str]) -> dict[str, str]:
+def severity_pages_plan(postmortems: list[Postmortem], configured: list[str], directory_urls: bool = True) -> Plan:
     groups = severity_groups(postmortems, configured)
-    pages = {SEVERITIES_INDEX: render_overview(
-        "Severities", "Postmortems by severity, most severe first as configured.", "Severity", groups,
-        SEVERITIES_INDEX, _slug_page("severities"),
+    plan: Plan = {SEVERITIES_INDEX: functools.partial(
+        render_overview, "Severities", "Postmortems by severity, most severe first as configured.", "Severity",
+        groups, SEVERITIES_INDEX, _slug_page("severities"),
     )}
     configured_slugs = {url_slug(level) for level in configured}
     for group in groups:
@@ -163,15 +175,23 @@ def render_severity_pages(postmortems: list[Postmortem], configured: list[str]) 
         note = ""
         if group.slug not in configured_slugs and group.slug != NONE_SLUG:
             note = "!!! warning \"Not a configured severity\"\n    `postmortem lint` reports these; fix the `severity:` value.\n"
-        pages[page] = render_group_page("Severity", group, page, configured, note)
-    return pages
+        plan[page] = functools.partial(render_group_page, "Severity", group, page, configured, note, directory_urls)
+    return plan
 
 
-def render_archive_pages(postmortems: list[Postmortem], known_severities: list[str]) -> dict[str, str]:
+def archive_pages_plan(postmortems: list[Postmortem], known_severities: list[str],
+                       directory_urls: bool = True) -> Plan:
     years: dict[int | None, list[Postmortem]] = defaultdict(list)
     for pm in postmortems:
         years[pm.date.year if pm.date else None].append(pm)
     ordered = sorted(years, key=lambda y: (y is None, -(y or 0)))
+    plan: Plan = {ARCHIVE_INDEX: functools.partial(_render_archive_index, ordered, years)}
+    for year in ordered:
+        plan[year_page(year)] = functools.partial(_render_year, year, years[year], known_severities, directory_urls)
+    return plan
+
+
+def _render_archive_index(ordered: list[int | None], years: dict[int | None, list[Postmortem]]) -> str:
     lines = [page_title("Archive", wide=True), "# Archive\n", "Every postmortem by the year of its incident.\n",
              "| Year | Postmortems |", "|---|---|"]
     for year in ordered:
@@ -179,30 +199,55 @@ def render_archive_pages(postmortems: list[Postmortem], known_severities: list[s
         lines.append(f"| [{label}]({link(ARCHIVE_INDEX, year_page(year))}) | {len(years[year])} |")
     if not ordered:
         lines.append(f"| {MISSING} | 0 |")
-    pages = {ARCHIVE_INDEX: "\n".join(lines) + "\n"}
-    for year in ordered:
-        pages[year_page(year)] = _render_year(year, years[year], known_severities)
-    return pages
+    return "\n".join(lines) + "\n"
 
 
-def _render_year(year: int | None, members: list[Postmortem], known_severities: list[str]) -> str:
+def _rendered(plan: Plan) -> dict[str, str | PageSource]:
+    return {path: render() for path, render in plan.items()}
+
+
+def render_tag_pages(postmortems: list[Postmortem], known_severities: list[str],
+                     directory_urls: bool = True) -> dict[str, str | PageSource]:
+    return _rendered(tag_pages_plan(postmortems, known_severities, directory_urls))
+
+
+def render_service_pages(postmortems: list[Postmortem], known_severities: list[str],
+                         directory_urls: bool = True) -> dict[str, str | PageSource]:
+    return _rendered(service_pages_plan(postmortems, known_severities, directory_urls))
+
+
+def render_severity_pages(postmortems: list[Postmortem], configured: list[str],
+                          directory_urls: bool = True) -> dict[str, str | PageSource]:
+    return _rendered(severity_pages_plan(postmortems, configured, directory_urls))
+
+
+def render_archive_pages(postmortems: list[Postmortem], known_severities: list[str],
+                         directory_urls: bool = True) -> dict[str, str | PageSource]:
+    return _rendered(archive_pages_plan(postmortems, known_severities, directory_urls))
+
+
+def _render_year(year: int | None, members: list[Postmortem], known_severities: list[str],
+                 directory_urls: bool = True) -> PageSource:
     page = year_page(year)
     if year is None:
-        return (page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
-                "These have no valid `date:` in their front matter.\n\n"
-                + listing_table(page, members, known_severities, presorted=True))
+        return PageSource([
+            page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
+            "These have no valid `date:` in their front matter.\n",
+            listing_table(page, members, known_severities, True, directory_urls), "",
+        ])
     months: dict[int, list[Postmortem]] = defaultdict(list)
     for pm in members:
         months[pm.date.month].append(pm)
-    out = [page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"]
+    out = PageSource([page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"])
     for month in sorted(months, reverse=True):
-        out.append(f"## {dt.date(year, month, 1):%B %Y}\n")
-        out.append(listing_table(page, months[month], known_severities, presorted=True))
-    return "\n".join(out)
+        out.parts.append(f"## {dt.date(year, month, 1):%B %Y}\n")
+        out.parts += [listing_table(page, months[month], known_severities, True, directory_urls), ""]
+    return out
 
 
-def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = LATEST_COUNT) -> str:
-    """The newest postmortems, for the home page's marker."""
+def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = LATEST_COUNT,
+                  directory_urls: bool = True) -> str:
+    """The newest postmortems, for the home page's marker (a short list: its table stays inline)."""
     out = []
     errors = kb.load_errors()
     if errors:
@@ -214,7 +259,8 @@ def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = L
     if not latest:
         out.append("No postmortems yet. Write the first with `postmortem new \"Title\"`.\n")
     else:
-        out.append(listing_table(from_page, latest, kb.config["severities"], presorted=True))
+        # Blank lines around it: a raw HTML block must not touch the author's text.
+        out.append("\n" + listing_table(from_page, latest, kb.config["severities"], True, directory_urls).html + "\n")
     return "\n".join(out)
 
 
@@ -229,5 +275,7 @@ def render_home(kb: KnowledgeBase) -> str:
     return f"# Postmortems\n\nBrowse: {browse}\n\n## Latest postmortems\n\n{LATEST_MARKER}\n"
 
 
-def fill_latest(markdown: str, kb: KnowledgeBase, page: str) -> str:
-    return markdown.replace(LATEST_MARKER, render_latest(kb, page)) if LATEST_MARKER in markdown else markdown
+def fill_latest(markdown: str, kb: KnowledgeBase, page: str, directory_urls: bool = True) -> str:
+    if LATEST_MARKER not in markdown:
+        return markdown
+    return markdown.replace(LATEST_MARKER, render_latest(kb, page, directory_urls=directory_urls))

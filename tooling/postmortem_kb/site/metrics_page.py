@@ -10,8 +10,10 @@ mean, and every mean says how many postmortems it was computed from.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 from postmortem_kb.metrics import Aggregate, aggregate, format_duration, month_key, quarter_key
 from postmortem_kb.model import Postmortem
@@ -34,7 +36,15 @@ NO_SEVERITY = "(no severity)"
 @dataclass
 class MetricsPage:
     markdown: str
-    charts: dict[str, str]  # path -> SVG text
+    # path -> a function drawing that chart's SVG. The page and the chart
+    # paths are known from the numbers alone; drawing waits until a build
+    # needs the files, so a build can start on the pages first.
+    chart_drawings: dict[str, Callable[[], str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def charts(self) -> dict[str, str]:
+        """path -> SVG text, every chart drawn."""
+        return {path: draw() for path, draw in self.chart_drawings.items()}
 
 
 def _months(first: dt.date, last: dt.date) -> list[str]:
@@ -80,7 +90,7 @@ def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) ->
     from postmortem_kb.site import charts
 
     out = [page_title("Metrics"), "# Metrics\n"]
-    svgs: dict[str, str] = {}
+    svgs: dict[str, Callable[[], str]] = {}
     dated = [pm for pm in postmortems if pm.date]
     undated = len(postmortems) - len(dated)
     undated_note = (f" {plural(undated, 'undated postmortem')} {'counts' if undated == 1 else 'count'} in the totals "
@@ -105,7 +115,7 @@ def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) ->
         ]
         alt = (f"Stacked bar chart of incidents per month from {months[0]} to {months[-1]}, by severity; "
                f"{len(dated)} dated incidents in total. The table below has the same numbers.")
-        svgs[CHART_FILES["per_month"]] = charts.stacked_bars(months, series, "incidents", alt)
+        svgs[CHART_FILES["per_month"]] = functools.partial(charts.stacked_bars, months, series, "incidents", alt)
         out.append(_chart(CHART_FILES["per_month"], alt))
         # The chart shows quiet months as gaps; the table lists only months
         # with incidents, so that years of zeros do not bury the numbers.
@@ -148,14 +158,16 @@ def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) ->
         if top:
             alt = (f"Horizontal bar chart of the {len(top)} {plural_kind} with the most postmortems, "
                    f"the most frequent on top. The table below has the same numbers.")
-            svgs[CHART_FILES[key]] = charts.horizontal_bars(
-                [g.label for g in top], [len(g.members) for g in top], "#37474f", "postmortems", alt)
+            svgs[CHART_FILES[key]] = functools.partial(
+                charts.horizontal_bars, [g.label for g in top], [len(g.members) for g in top], "#37474f",
+                "postmortems", alt)
             out.append(_chart(CHART_FILES[key], alt))
         out.append(_top_table(kind, top, groups.get(NONE_SLUG), len(ranked)))
     return MetricsPage("\n".join(out), svgs)
 
 
-def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[str, str], label) -> str:
+def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[str, Callable[[], str]],
+                label) -> str:
     timed = [r for r in rows if r.detect_samples or r.resolve_samples]
     if not timed:
         return f"No postmortem has both `started_at` and `detected_at` or `resolved_at` yet, so there is nothing to chart by {axis}.\n"
@@ -171,7 +183,7 @@ def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[
     ]
     alt = (f"Bar chart of the mean time to detect and the mean time to resolve, in {unit}, by {axis}, "
            f"for {len(rows)} {axis} values. The table below has the same numbers and how many postmortems each mean uses.")
-    svgs[path] = charts.grouped_bars(categories, series, unit, alt)
+    svgs[path] = functools.partial(charts.grouped_bars, categories, series, unit, alt)
     return _chart(path, alt)
 
 

@@ -11,6 +11,9 @@ mkdocs.yml may hold tags such as `!!python/name:` or `!ENV`, which a safe
 YAML loader refuses and a plain dump would lose; they are carried through
 unchanged as `Tagged` values. Comments are not kept: the file says it is
 generated and where the original lives.
+
+The `techdocs` variant goes one step further for Backstage: the
+`techdocs-core` plugin in place of `search`, and emoji as characters, not images.
 """
 
 from __future__ import annotations
@@ -154,6 +157,47 @@ def variant_config(original: dict[str, Any], original_path: Path, out: Path, doc
     config["markdown_extensions"] = _with_extensions(config.get("markdown_extensions"))
     config["not_in_nav"] = _with_not_in_nav(config.get("not_in_nav"), "nav" in config)
     return config
+
+
+# Backstage TechDocs builds with the `techdocs-core` plugin, which brings its
+# own search (and the monorepo plugin), so the variant lists it instead of
+# `search`. It also turns on pymdownx.emoji, drawing `:fire:` as an image
+# from a CDN (Material's own generator does the same for emoji). Settings
+# given here for an extension it enables override its own, so the emoji
+# become their Unicode characters (`to_alt`) and the site still loads nothing
+# from the internet. Backstage accepts the generators pymdown-extensions
+# documents.
+TECHDOCS_PLUGIN = "techdocs-core"
+TECHDOCS_EMOJI = {
+    "emoji_generator": Tagged("tag:yaml.org,2002:python/name:pymdownx.emoji.to_alt", "scalar", ""),
+}
+VARIANTS = ("plain", "techdocs")
+
+
+def _for_techdocs(config: dict[str, Any]) -> dict[str, Any]:
+    """The plain variant, changed to build with `plugins: [techdocs-core]`."""
+    config = dict(config)
+    plugins = config.get("plugins", ["search"])
+    if isinstance(plugins, dict):
+        others = {name: options for name, options in plugins.items() if name not in ("search", TECHDOCS_PLUGIN)}
+        config["plugins"] = {TECHDOCS_PLUGIN: {}, **others}
+    else:
+        others = [entry for entry in plugins or [] if _plugin_name(entry) not in ("search", TECHDOCS_PLUGIN)]
+        config["plugins"] = [TECHDOCS_PLUGIN, *others]
+    extensions = config["markdown_extensions"]
+    if isinstance(extensions, dict):
+        extensions.setdefault("pymdownx.emoji", dict(TECHDOCS_EMOJI))
+    elif "pymdownx.emoji" not in {_plugin_name(entry) for entry in extensions}:
+        config["markdown_extensions"] = [*extensions, {"pymdownx.emoji": dict(TECHDOCS_EMOJI)}]
+    return config
+
+
+def variant_for(name: str, original: dict[str, Any], original_path: Path, out: Path, docs_dir: str) -> dict[str, Any]:
+    """The config of variant `name` (one of VARIANTS): plain MkDocs, or Backstage TechDocs."""
+    if name not in VARIANTS:
+        raise ValueError(f"unknown mkdocs.yml variant {name!r}; choose one of {', '.join(VARIANTS)}")
+    config = variant_config(original, original_path, out, docs_dir)
+    return _for_techdocs(config) if name == "techdocs" else config
 
 
 def dump_config(config: dict[str, Any], original_path: Path) -> str:

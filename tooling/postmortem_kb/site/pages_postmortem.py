@@ -3,7 +3,9 @@
 The author's markdown body is kept as written, so nothing they wrote is
 lost; the page adds a header card built from the front matter (every value
 escaped), wraps the Timeline section so the stylesheet can lay it out as a
-timeline, and ends with related incidents and where the source lives.
+timeline, and ends with related incidents and where the source lives. What
+the page adds is HTML (`parts.HtmlBlock`): MkDocs renders only the author's
+markdown, and the plugin puts the blocks in afterwards.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from urllib.parse import quote
 from postmortem_kb.metrics import duration, format_duration
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import (
-    MISSING, format_date, format_moment, incident_duration, page_title, postmortem_link, severity_badge,
+    MISSING, format_date, format_moment, html_text, incident_duration, page_title, postmortem_link, severity_badge,
     status_badge,
 )
-from postmortem_kb.site.escape import md_text
+from postmortem_kb.site.parts import OUTPUT, HtmlBlock, PageSource
 from postmortem_kb.site.related import Related
-from postmortem_kb.site.urls import link, postmortem_page, service_page, tag_page
+from postmortem_kb.site.urls import href, postmortem_page, service_page, tag_page
 
 # The underline of a setext heading ("Title\n=====") belongs to the heading.
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -43,26 +45,33 @@ class PostmortemPageContext:
     severities: list[str]
     source_url_template: str | None
     related: list[Related]
+    directory_urls: bool = True
 
 
-def render_postmortem(pm: Postmortem, context: PostmortemPageContext) -> str:
+TIMELINE_OPEN = HtmlBlock('<div class="pm-timeline">', markdown='<div class="pm-timeline" markdown>', raw_block=False)
+TIMELINE_CLOSE = HtmlBlock("</div>", raw_block=False)
+
+
+def render_postmortem(pm: Postmortem, context: PostmortemPageContext) -> PageSource:
     page = postmortem_page(pm.id)
     lines = pm.body.split("\n")
     first_body_line = pm.body_line  # the file line of lines[0]
 
     title_end = _title_heading_end(pm, lines, first_body_line)
-    out = [page_title(pm.title)]
-    if title_end is None:
-        out.append(f"# {md_text(pm.title)}\n")
-        head, rest_start = [], 0
-    else:
-        head, rest_start = lines[:title_end], title_end
-    out.extend(head)
-    out.append(_header_card(pm, page, context))
-    out.append(_wrap_timeline(pm, lines, rest_start, first_body_line))
-    out.append(_related_section(page, context.related))
-    out.append(_source_line(pm, context))
-    return "\n".join(part for part in out if part is not None) + "\n"
+    # Without an H1 of the author's own, the theme shows the page title (the
+    # escaped front matter title, see page_title) as the page's heading.
+    out = PageSource([page_title(pm.title)])
+    rest_start = 0
+    if title_end is not None:
+        out.parts.extend(lines[:title_end])
+        rest_start = title_end
+    # The card repeats front matter; it goes into the written page only and
+    # stays out of the search index, which indexes the author's text.
+    out.parts += ["", HtmlBlock(_header_card(pm, page, context), stage=OUTPUT), ""]
+    out.parts += _wrap_timeline(pm, lines, rest_start, first_body_line)
+    out.parts += _related_section(page, context.related, context.directory_urls)
+    out.parts += ["", HtmlBlock(_source_line(pm, context), stage=OUTPUT), ""]
+    return out
 
 
 def _title_heading_end(pm: Postmortem, lines: list[str], first_body_line: int) -> int | None:
@@ -90,33 +99,58 @@ def _header_card(pm: Postmortem, page: str, context: PostmortemPageContext) -> s
             shown += f' <span class="pm-at">at {format_moment(end)}</span>'
         facts.append((label, shown))
     facts += [
-        ("Services", _links(page, pm.services, service_page)),
-        ("Tags", _links(page, pm.tags, tag_page)),
-        ("Authors", ", ".join(md_text(a) for a in pm.authors) or MISSING),
+        ("Services", _links(page, pm.services, service_page, context.directory_urls, "service")),
+        ("Tags", _links(page, pm.tags, tag_page, context.directory_urls, "tag")),
+        ("Authors", ", ".join(html_text(a) for a in pm.authors) or MISSING),
     ]
-    card = ['<div class="pm-card" markdown>']
+    # A <section>, not a <div>: Material's search parser forgets an
+    # exclusion when a nested element of the same tag closes (the head div).
+    card = ['<section class="pm-card" data-search-exclude>']
     card.append(
-        f'<div class="pm-card-head" markdown="span">{severity_badge(pm, context.severities)} {status_badge(pm)} '
-        f'<span class="pm-duration">Duration {incident_duration(pm)}</span></div>'
+        f'<div class="pm-card-head">{severity_badge(pm, context.severities)} {status_badge(pm)} '
+        f'<span class="pm-duration">Duration {incident_duration(pm)}</span>{_search_filters(pm)}</div>'
     )
     if pm.summary:
-        card.append(f'<p class="pm-summary" markdown="span">{md_text(pm.summary)}</p>')
-    card.append('<dl class="pm-facts" markdown>')
+        card.append(f'<p class="pm-summary">{html_text(pm.summary)}</p>')
+    card.append('<dl class="pm-facts">')
     for label, shown in facts:
         card.append(f"<dt>{label}</dt>")
-        card.append(f'<dd markdown="span">{shown}</dd>')
+        card.append(f"<dd>{shown}</dd>")
     card.append("</dl>")
-    card.append("</div>\n")
+    card.append("</section>")
     return "\n".join(card)
 
 
-def _links(from_page: str, values: list[str], target) -> str:
+# Pagefind's UI writes filter values into the page as HTML (its results,
+# titles and excerpts it escapes), and Pagefind decodes entities in them, so
+# escaping cannot protect a filter value: the characters that start markup
+# become their full-width look-alikes instead ("<b>" shows as "＜b＞").
+_FILTER_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def filter_attribute(name: str, value: str) -> str:
+    """A `data-pagefind-filter` attribute carrying its value, safe in Pagefind's filter list."""
+    text = " ".join(value.split()).translate(_FILTER_SAFE)
+    return f' data-pagefind-filter="{name}:{html.escape(text, quote=True)}"'
+
+
+def _search_filters(pm: Postmortem) -> str:
+    """Empty elements naming the page's severity, status and year as Pagefind filters (see search_pagefind)."""
+    values = [("severity", pm.severity), ("status", pm.status), ("year", str(pm.date.year) if pm.date else "")]
+    return "".join(f"<span{filter_attribute(name, value)}></span>" for name, value in values if value.strip())
+
+
+def _links(from_page: str, values: list[str], target, directory_urls: bool, search_filter: str) -> str:
+    """Links to the index pages; each also names its value as a Pagefind filter."""
     if not values:
         return MISSING
-    return " · ".join(f"[{md_text(v)}]({link(from_page, target(v))})" for v in dict.fromkeys(values))
+    return " · ".join(
+        f'<a href="{href(from_page, target(v), directory_urls)}"{filter_attribute(search_filter, v)}>'
+        f"{html_text(v)}</a>" for v in dict.fromkeys(values)
+    )
 
 
-def _wrap_timeline(pm: Postmortem, lines: list[str], start: int, first_body_line: int) -> str:
+def _wrap_timeline(pm: Postmortem, lines: list[str], start: int, first_body_line: int) -> list[str | HtmlBlock]:
     """The body from `start`, with the Timeline section's content in a styled block.
 
     The section's lines come from the model; the block is opened after the
@@ -126,51 +160,58 @@ def _wrap_timeline(pm: Postmortem, lines: list[str], start: int, first_body_line
     section = pm.section("Timeline")
     body = lines[start:]
     if section is None or section.is_empty:
-        return "\n".join(body) + "\n"
+        return body
     heading_at = section.line - first_body_line
     open_at = heading_at + 1
     if open_at < len(lines) and _SETEXT_UNDERLINE.match(lines[open_at]) and lines[heading_at].strip():
         open_at += 1
     close_at = min(section.body_end - first_body_line + 1, len(lines))
     if heading_at < start or open_at > close_at:
-        return "\n".join(body) + "\n"
-    wrapped = (
+        return body
+    return (
         lines[start:open_at]
-        + ["", '<div class="pm-timeline" markdown>', ""]
+        + ["", TIMELINE_OPEN, ""]
         + lines[open_at:close_at]
-        + ["", "</div>", ""]
+        + ["", TIMELINE_CLOSE, ""]
         + lines[close_at:]
     )
-    return "\n".join(wrapped) + "\n"
 
 
-def _related_section(page: str, related: list[Related]) -> str:
-    out = ["## Related incidents\n"]
+def _related_section(page: str, related: list[Related], directory_urls: bool = True) -> list[str | HtmlBlock]:
+    out: list[str | HtmlBlock] = ["", "## Related incidents", ""]
     if not related:
-        out.append("No related incidents: this postmortem names none in `related:` and shares no tag or service.\n")
-        return "\n".join(out)
+        out.append("No related incidents: this postmortem names none in `related:` and shares no tag or service.")
+        return out
+    # Other postmortems' titles: searching one should find that postmortem,
+    # not every page that lists it here, so the list stays out of the index.
+    items = ['<ul class="pm-related" data-search-exclude data-pagefind-ignore>']
     for entry in related:
         if entry.postmortem is None:
-            out.append(f"- {md_text(entry.postmortem_id)} {MISSING} not in the knowledge base (named in `related:`)")
+            items.append(f"<li>{html_text(entry.postmortem_id)} {MISSING} not in the knowledge base "
+                         "(named in <code>related:</code>)</li>")
             continue
         pm = entry.postmortem
-        why = "named in `related:`" if entry.named else ""
+        why = "named in <code>related:</code>" if entry.named else ""
         if entry.shared:
-            shares = "shares " + ", ".join(md_text(s) for s in entry.shared)
+            shares = "shares " + ", ".join(html_text(s) for s in entry.shared)
             why = f"{why}; {shares}" if why else shares
-        out.append(f"- {format_date(pm)} · {postmortem_link(page, pm)} · {why}")
-    return "\n".join(out) + "\n"
+        items.append(f"<li>{format_date(pm)} · {postmortem_link(page, pm, directory_urls)} · {why}</li>")
+    items.append("</ul>")
+    return out + [HtmlBlock("\n".join(items), stage=OUTPUT)]
 
 
 def source_path(pm: Postmortem, root: Path) -> str:
     """The file's path in the repository, as `postmortems/<id>.md`."""
-    # The loader gives paths under the (resolved) root; resolving is the slow fallback.
-    for path, base in ((pm.path, root), (pm.path.resolve(), root.resolve())):
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return pm.path.name
+    # The loader gives paths under the (resolved) root; resolving (two
+    # system calls a path component) is only the fallback.
+    try:
+        return pm.path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return pm.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return pm.path.name
 
 
 def _source_line(pm: Postmortem, context: PostmortemPageContext) -> str:
@@ -178,5 +219,5 @@ def _source_line(pm: Postmortem, context: PostmortemPageContext) -> str:
     if context.source_url_template:
         url = context.source_url_template.format(path=quote(path, safe="/"))
         anchor = f'<a class="pm-edit" href="{html.escape(url, quote=True)}">Edit source</a>'
-        return f'<p class="pm-source" markdown="span">{anchor} · {md_text(path)}</p>\n'
-    return f'<p class="pm-source" markdown="span">Source: {md_text(path)}</p>\n'
+        return f'<p class="pm-source" data-search-exclude data-pagefind-ignore>{anchor} · {html_text(path)}</p>'
+    return f'<p class="pm-source" data-search-exclude data-pagefind-ignore>Source: {html_text(path)}</p>'

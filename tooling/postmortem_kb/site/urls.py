@@ -57,6 +57,22 @@ def link(from_page: str, to_page: str) -> str:
     return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
+@functools.lru_cache(maxsize=65536)
+def href(from_page: str, to_page: str, directory_urls: bool = True) -> str:
+    """The relative URL of `to_page` as seen from the built `from_page`, for HTML we write ourselves.
+
+    Markdown links (`link`) are rewritten and checked by MkDocs; an `href`
+    in generated HTML is not, so it is computed here from the same URL rules
+    (`page_url`) for either URL style.
+    """
+    from_parts = page_url(from_page, directory_urls).split("/")[:-1]  # the folder the page is served from
+    to_parts = page_url(to_page, directory_urls).split("/")
+    common = 0
+    while common < len(from_parts) and common < len(to_parts) - 1 and from_parts[common] == to_parts[common]:
+        common += 1
+    return "/".join([".."] * (len(from_parts) - common) + to_parts[common:]) or "./"
+
+
 def postmortem_page(postmortem_id: str) -> str:
     return f"postmortems/{postmortem_id}.md"
 

@@ -1,0 +1,68 @@
+"""Each benchmark of `make bench` runs end to end on a tiny corpus and reports its figures and verdicts.
+
+The figures of a tiny run are mostly start-up, so the verdicts are not the
+point here (exit 0 or 1 both pass); that the script measures both sides,
+prints ratios and absolute figures, and never crashes is. `make bench` runs
+them at full size.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+BENCH = REPO / "bench"
+
+
+def run(script: str, *args: str, timeout: int = 600) -> str:
+    result = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
+                            timeout=timeout, cwd=REPO)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert re.search(r"-- \S+ bench: (all budgets met|\d+ budget\(s\) missed)", result.stdout), result.stdout
+    return result.stdout
+
+
+def test_build_bench_compares_our_site_with_a_plain_build(tmp_path):
+    out = run("build_bench.py", "--counts", "30")
+    assert "N = 30: 30 postmortem files" in out
+    assert re.search(r"baseline +wall +[\d.]+ s +cpu +[\d.]+ s +peak memory +[\d.]+ MB", out)
+    assert re.search(r"ours +wall +[\d.]+ s", out)
+    assert re.search(r"ratio ours/baseline: wall [\d.]+x, cpu [\d.]+x, peak memory [\d.]+x", out)
+    assert "N=30 peak memory ours/baseline" in out
+
+
+def test_lint_bench_reports_cold_parallel_and_cached_runs():
+    out = run("lint_bench.py", "--count", "40", "--repeat", "1")
+    assert "corpus: 40 postmortems" in out and "floor (read + front matter + tokenize)" in out
+    for label in ("read floor (read + front matter)", "lint --jobs 1, cold cache", "cold cache",
+                  "lint again, unchanged files (cache)"):
+        assert label in out, label
+    assert re.search(r"ratio cold/floor: [\d.]+x CPU \(budget 1.2x\)", out)
+    assert "cached/read floor" in out and "budget 2.0x" in out
+
+
+def test_startup_bench_times_help_and_new_against_import_click():
+    out = run("startup_bench.py", "--runs", "2")
+    assert re.search(r"python -c 'import click' +[\d.]+ ms", out)
+    assert re.search(r"postmortem --help +[\d.]+ ms +[\d.]+x", out)
+    assert re.search(r"postmortem new --no-input +[\d.]+ ms +[\d.]+x", out)
+
+
+def test_search_bench_measures_pagefind_and_lunr_in_a_browser():
+    chromium = os.environ.get("POSTMORTEM_KB_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no Chromium for the search bench")
+        pytest.skip(f"Chromium not found at {chromium}; install it with `apt-get install chromium`")
+    out = run("search_bench.py", "--count", "30", "--chromium", chromium)
+    assert re.search(r"pagefind +build +[\d.]+ s; index on disk +[\d.]+ MB; results +[\d.]+ s after typing", out)
+    assert re.search(r"lunr +build", out) and "first search downloads" in out
+    assert "lunr/pagefind:" in out

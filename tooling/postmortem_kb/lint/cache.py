@@ -1,0 +1,181 @@
+"""Lint findings cached per file and keyed by its content, so unchanged files are not parsed again.
+
+Like ruff's cache: a file's entry holds the blake2b digest of its bytes and
+the findings lint reported for it (suppressions applied). A later run that
+reads the same bytes reuses them; any other bytes (a changed file, however
+small the change) miss, and the file is parsed and linted afresh, so the
+cache can never hide a finding in a file that changed.
+
+Everything else a finding can depend on is part of the run's identity, and
+a different identity starts from an empty cache:
+
+- the tool: its version and a digest of its own source files (a rule that
+  changes without a version bump still invalidates);
+- the knowledge base's config (every setting, rule levels included);
+- the day: `action-overdue` and friends compare with today.
+
+One kind of finding depends on other files: `related:` ids must exist.
+While a file is linted, every question asked about the set of ids is
+recorded (`TrackedIds`), and the entry is reused only while each answer is
+still the same; an id that was missing may have drawn a "did you mean"
+from the whole set, so such an entry also records the set's digest.
+Duplicate ids and refused symlinks are collection checks, made on every
+run without parsing anything.
+
+The cache is `.postmortem-cache/lint.json` at the knowledge base's root
+(git-ignored), written atomically. JSON, not pickle: a cache file planted in
+a repository must not be able to run code. A file that cannot be read or
+does not have the expected shape is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from postmortem_kb.config import KBConfig
+from postmortem_kb.model import Diagnostic
+
+CACHE_FOLDER = ".postmortem-cache"
+CACHE_FILE = "lint.json"
+FORMAT = 1
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _tool_digest() -> str:
+    """The package's version and the digest of its Python sources."""
+    import postmortem_kb
+
+    package = Path(postmortem_kb.__file__).resolve().parent
+    digest = hashlib.blake2b(postmortem_kb.__version__.encode(), digest_size=16)
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def run_identity(config: KBConfig, today: str) -> str:
+    """What every cached finding of a run depends on, besides the file itself."""
+    settings = json.dumps(config.values, sort_keys=True, default=str)
+    parts = [f"format {FORMAT}", _tool_digest(), settings, today]
+    return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def ids_digest(ids: Iterable[str]) -> str:
+    return hashlib.blake2b("\n".join(sorted(ids)).encode("utf-8"), digest_size=16).hexdigest()
+
+
+class TrackedIds:
+    """A read-only view of the knowledge base's ids that records what was asked of it."""
+
+    def __init__(self, ids: frozenset[str] | set[str]):
+        self._ids = ids
+        self.asked: dict[str, bool] = {}
+        self.whole_set = False
+
+    def __contains__(self, item: object) -> bool:
+        found = item in self._ids
+        if isinstance(item, str):
+            self.asked[item] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        self.whole_set = True
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        self.whole_set = True
+        return len(self._ids)
+
+    @property
+    def depends_on_all(self) -> bool:
+        # A missing id can draw suggestions from every id (the rule groups
+        # them once per run, so later files never iterate the set again).
+        return self.whole_set or not all(self.asked.values())
+
+
+@dataclass
+class Entry:
+    digest: str
+    findings: list[list[Any]]  # [line, column, rule, severity, message]
+    asked: dict[str, bool] = field(default_factory=dict)
+    all_ids: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"digest": self.digest, "findings": self.findings, "asked": self.asked, "all_ids": self.all_ids}
+
+
+def entry_for(digest: str, findings: list[Diagnostic], tracked: TrackedIds, all_ids: str) -> Entry:
+    return Entry(
+        digest,
+        [[f.line, f.column, f.rule, f.severity, f.message] for f in findings],
+        dict(tracked.asked),
+        all_ids if tracked.depends_on_all else None,
+    )
+
+
+class LintCache:
+    def __init__(self, root: Path, identity: str, known_ids: frozenset[str] | set[str]):
+        self.path = root / CACHE_FOLDER / CACHE_FILE
+        self.identity = identity
+        self.known_ids = known_ids
+        self.all_ids = ids_digest(known_ids)
+        self.entries: dict[str, Entry] = {}
+        self.changed = False
+
+    def load(self) -> "LintCache":
+        try:
+            data = json.loads(self.path.read_bytes())
+            if not isinstance(data, dict) or data.get("identity") != self.identity:
+                return self
+            for key, raw in data["files"].items():
+                entry = Entry(raw["digest"], raw["findings"], raw.get("asked") or {}, raw.get("all_ids"))
+                if (isinstance(key, str) and isinstance(entry.digest, str) and isinstance(entry.findings, list)
+                        and isinstance(entry.asked, dict)):
+                    self.entries[key] = entry
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.entries = {}  # unreadable or not ours: start afresh
+        return self
+
+    def findings(self, key: str, digest: str, shown: str) -> list[Diagnostic] | None:
+        """The cached findings for this file's bytes, if they still hold; else None."""
+        entry = self.entries.get(key)
+        if entry is None or entry.digest != digest:
+            return None
+        if entry.all_ids is not None and entry.all_ids != self.all_ids:
+            return None
+        if any((ref in self.known_ids) != existed for ref, existed in entry.asked.items()):
+            return None
+        try:
+            return [Diagnostic(shown, int(line), str(rule), str(severity), str(message), int(column))
+                    for line, column, rule, severity, message in entry.findings]
+        except (TypeError, ValueError):
+            return None  # a malformed entry is a miss
+
+    def put(self, key: str, entry: Entry) -> None:
+        self.entries[key] = entry
+        self.changed = True
+
+    def save(self, prune_to: set[str] | None = None) -> None:
+        """Write the cache if it changed; with `prune_to` (a run over the whole
+        knowledge base), entries of files that are gone are dropped. A write
+        that fails is not an error."""
+        from postmortem_kb.atomic import replace
+
+        if prune_to is not None:
+            for key in set(self.entries) - prune_to:
+                del self.entries[key]
+                self.changed = True
+        if not self.changed:
+            return
+        document = {"identity": self.identity, "files": {k: e.as_json() for k, e in self.entries.items()}}
+        try:
+            replace(self.path, json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+        except OSError:
+            pass  # a read-only checkout lints fine without a cache
