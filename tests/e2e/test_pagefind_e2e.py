@@ -113,3 +113,23 @@ def test_the_slash_key_focuses_the_search_box(page, site_url):
     page.wait_for_load_state("networkidle")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.closest('.pm-search') !== null")
+
+
+def test_result_links_keep_the_sub_folder_the_site_is_served_from(browser, tmp_path_factory):
+    """Hosted at /kb/ (a project site, TechDocs): result links must keep the /kb/ prefix."""
+    import shutil
+
+    root = make_kb(tmp_path_factory.mktemp("kb-sub"))
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("  - postmortems\n", "  - postmortems:\n      search: pagefind\n"),
+                                     encoding="utf-8")
+    result = mkdocs_build(root, root / "served" / "kb")
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context()
+    tab = context.new_page()
+    with SiteServer(root / "served") as server:
+        results = search(tab, server.url, "zanzibar", path="kb/tags/")
+        href = results.first.locator("a.pagefind-ui__result-link").first.get_attribute("href")
+        assert href.startswith("/kb/postmortems/2024-01-09-cache-stampede/"), href
+    context.close()
+    shutil.rmtree(root / "served", ignore_errors=True)

@@ -14,10 +14,12 @@ serial run's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from postmortem_kb.bulk import fewer_collections
 from postmortem_kb.config import ConfigError, KBConfig
 from postmortem_kb.kb import check_collection, display_path, postmortem_files
 from postmortem_kb.lint.cache import LintCache, TrackedIds, content_digest, entry_for, run_identity
@@ -132,20 +134,23 @@ class _Run:
     ids: frozenset[str]
     all_ids: str
 
+    def cache_key(self, path: Path) -> str:
+        """The file's path from the knowledge base's root: the same whichever folder lint runs in."""
+        text = str(path)
+        root = self._root_prefix
+        if text.startswith(root):  # the usual case: string work, no system calls
+            return text[len(root):].replace(os.sep, "/")
+        try:
+            return path.resolve().relative_to(self.config.root.resolve()).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    @functools.cached_property
+    def _root_prefix(self) -> str:
+        return str(self.config.root).rstrip(os.sep) + os.sep
+
 
 _RUN: _Run | None = None
-
-
-def _cache_key(path: Path, config: KBConfig) -> str:
-    """The file's path from the knowledge base's root: the same whichever folder lint runs in."""
-    try:
-        return path.relative_to(config.root).as_posix()  # the usual case, without system calls
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
 
 
 def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tuple[str, object] | None, bool]:
@@ -156,7 +161,7 @@ def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tup
         return run.linter.lint(load_postmortem(path, run.config, shown)), None, False
     key = digest = None
     if run.cache is not None:
-        key, digest = _cache_key(path, run.config), content_digest(data)
+        key, digest = run.cache_key(path), content_digest(data)
         cached = run.cache.findings(key, digest, shown)
         if cached is not None:
             return cached, None, True
@@ -195,7 +200,8 @@ def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None
     global _RUN
     today = today or dt.date.today()
     files = expand_paths(paths, config)
-    ids = frozenset({p.stem for p in postmortem_files(config.postmortems_dir)} | {p.stem for p in files})
+    everything = files if not paths else postmortem_files(config.postmortems_dir)
+    ids = frozenset({p.stem for p in everything} | {p.stem for p in files})
     linter = Linter(config, set(ids), today)
     cache = LintCache(config.root, run_identity(config, today.isoformat()), ids).load() if use_cache else None
     _RUN = run = _Run(linter, config, cache, ids, cache.all_ids if cache else "")
@@ -208,7 +214,8 @@ def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None
             tasks.append((index, str(path), shown))
     fork = hasattr(os, "fork") and jobs > 1 and len(tasks) >= POOL_MIN_FILES
     try:
-        results = _in_pool(tasks, jobs) if fork else _lint_chunk(tasks)
+        with fewer_collections():  # forked workers inherit it
+            results = _in_pool(tasks, jobs) if fork else _lint_chunk(tasks)
     finally:
         _RUN = None
     cached = 0
@@ -218,6 +225,6 @@ def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None
         if entry is not None and cache is not None:
             cache.put(*entry)
     if cache is not None:
-        cache.save(prune_to={_cache_key(Path(path), config) for _, path, _ in tasks} if not paths else None)
+        cache.save(prune_to={run.cache_key(Path(path)) for _, path, _ in tasks} if not paths else None)
     findings.sort(key=lambda d: (d.path, d.line, d.column, d.rule))
     return LintReport(findings=findings, files=len(files), cached=cached)

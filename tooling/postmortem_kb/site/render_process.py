@@ -283,20 +283,23 @@ def _serve() -> int:
     """The helper process: a request on stdin, the stream on stdout."""
     import traceback
 
+    from postmortem_kb.bulk import fewer_collections
+
     request = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     # Nothing else may write to the stream; stray prints go to stderr.
     sys.stdout = sys.stderr
     try:
-        for number, message in enumerate(produce(request)):
-            if isinstance(message, tuple):
-                path, content = message
-                name = f"{number}.pickle"
-                with open(os.path.join(request.folder, name), "wb") as handle:
-                    pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                message = Rendered(path, name)
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
+        with fewer_collections():
+            for number, message in enumerate(produce(request)):
+                if isinstance(message, tuple):
+                    path, content = message
+                    name = f"{number}.pickle"
+                    with open(os.path.join(request.folder, name), "wb") as handle:
+                        pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    message = Rendered(path, name)
+                pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()
         return 0
     except BrokenPipeError:
         return 1  # the build stopped listening (it failed or was interrupted)

@@ -12,7 +12,10 @@
   var configElement = document.getElementById("__config");
   if (!header || !configElement) return;
   var base = JSON.parse(configElement.textContent).base || ".";
-  var bundle = new URL(base.replace(/\/?$/, "/") + "pagefind/", window.location.href).href;
+  var root = new URL(base.replace(/\/?$/, "/"), window.location.href);
+  var bundle = new URL("pagefind/", root).href;
+  // Result links start from the site's own path, which may be a sub-folder.
+  var baseUrl = root.pathname;
 
   var box = document.createElement("div");
   box.className = "pm-search";
@@ -32,8 +35,23 @@
   launcher.autocomplete = "off";
   mount.appendChild(launcher);
 
+  // Pagefind's runtime, WebAssembly and index entry load while the query is
+  // typed; Pagefind's UI later imports the same module and finds it ready.
+  var warming = null;
+  function warm() {
+    if (!warming) {
+      warming = import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ baseUrl: baseUrl, bundlePath: bundle }).then(function () {
+          return pagefind.init();
+        });
+      }).catch(function () { /* the UI reports a bundle that cannot load */ });
+    }
+    return warming;
+  }
+
   var loading = null;
   function load() {
+    warm();
     if (loading) return loading;
     loading = new Promise(function (resolve, reject) {
       var style = document.createElement("link");
@@ -48,6 +66,7 @@
         var ui = new window.PagefindUI({
           element: "#pm-search",
           bundlePath: bundle,
+          baseUrl: baseUrl,
           showImages: false,
           showSubResults: true,
           excerptLength: 24,
