@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 CONFIG_FILE = "postmortem-kb.yml"
 ROOT_MARKERS = (CONFIG_FILE, "mkdocs.yml")
 
@@ -199,20 +197,74 @@ def load_config(root: Path) -> KBConfig:
     if not path.is_file():
         return config
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, "(file)", f"cannot read: {exc}") from exc
+    remembered = _remembered_settings(root, raw)
+    if remembered is not None:
+        if remembered["read"]:
+            config.path, config.values = path, remembered["values"]
+        return config
+    import yaml  # here, not at the top: with the settings remembered, start-up needs no PyYAML
+
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
         raise ConfigError(path, where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from exc
     if data is None:
+        _remember_settings(root, raw, None)
         return config
     if not isinstance(data, dict):
         raise ConfigError(path, "(top level)", "must be a mapping of settings")
     config.path = path
     config.values = merge_config(data, path)
+    _remember_settings(root, raw, config.values)
     return config
+
+
+# The merged settings of a valid postmortem-kb.yml are kept beside lint's
+# cache, keyed by the file's bytes and this module's source, so that a
+# command starting up (`postmortem new`) need not import and run PyYAML: a
+# sixth of its start-up. A config with a problem is never kept: it is read,
+# and reported, every time. An unreadable or foreign cache is ignored.
+SETTINGS_CACHE = Path(".postmortem-cache") / "settings.json"
+
+
+def _settings_key(raw: bytes) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(raw, digest_size=16)
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _remembered_settings(root: Path, raw: bytes) -> dict[str, Any] | None:
+    import json
+
+    try:
+        data = json.loads((root / SETTINGS_CACHE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != _settings_key(raw) or not isinstance(data.get("values"), dict):
+        return None
+    if set(data["values"]) != set(DEFAULTS):
+        return None
+    return {"read": bool(data.get("read")), "values": data["values"]}
+
+
+def _remember_settings(root: Path, raw: bytes, values: dict[str, Any] | None) -> None:
+    import json
+
+    from postmortem_kb.atomic import replace
+
+    document = {"key": _settings_key(raw), "read": values is not None, "values": values or copy.deepcopy(DEFAULTS)}
+    try:
+        replace(root / SETTINGS_CACHE, json.dumps(document, sort_keys=True))
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only checkout works without it
 
 
 def merge_config(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
