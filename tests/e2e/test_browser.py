@@ -7,7 +7,7 @@ request the browser makes is recorded: none may leave 127.0.0.1.
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROMIUM_ARGS, SiteServer, leaves_localhost, require_chromium, screenshot
+from browser_support import SiteServer, browser, leaves_localhost, screenshot  # noqa: F401  (browser is a fixture)
 from site_helpers import mkdocs_build
 from site_samples import make_kb
 
@@ -22,17 +22,6 @@ def site_url(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     with SiteServer(site) as server:
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
