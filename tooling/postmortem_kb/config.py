@@ -133,6 +133,14 @@ class KBConfig:
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
+    def __getattr__(self, key: str) -> Any:
+        # Attribute access to settings (config.severities): the typed config's
+        # spelling, available while call sites move over to it.
+        values = self.__dict__.get("values")
+        if values is not None and key in values:
+            return values[key]
+        raise AttributeError(key)
+
     @property
     def postmortems_dir(self) -> Path:
         return self.root / self.values["postmortems_dir"]
