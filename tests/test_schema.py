@@ -69,7 +69,7 @@ keys = st.sampled_from(["title", "date", "severity", "status", "authors", "tags"
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(keys, json_values, max_size=8))
 def test_field_by_field_validation_equals_whole_document_validation(meta):
-    """Lint's cached per-field check finds exactly the property errors jsonschema finds."""
+    """Lint's per-field, per-item, memoised check finds exactly the property errors jsonschema finds."""
     config = load_config(Path("/nonexistent-kb"))
     schema = front_matter_schema(config)
     whole = {
@@ -80,3 +80,15 @@ def test_field_by_field_validation_equals_whole_document_validation(meta):
     checker = FieldValidator(config)
     for _ in range(2):  # the second pass answers from the memo
         assert {(p.validator, p.path) for p in checker.problems(meta)} == whole
+
+
+def test_list_items_are_checked_one_by_one_at_their_own_positions(kb):
+    write(kb / "postmortem-kb.yml", "tags: [dns, cache]\n")
+    checker = FieldValidator(load_config(kb))
+    first = checker.problems({"tags": ["dns", "db"], "authors": ["a", 5]})
+    second = checker.problems({"tags": ["db", "cache", "db"], "services": "kv"})  # "db" answered from the memo
+    assert {(p.validator, p.path, p.instance) for p in first} == {("enum", ("tags", 1), "db"),
+                                                                  ("type", ("authors", 1), 5)}
+    assert {(p.validator, p.path, p.instance) for p in second} == {("enum", ("tags", 0), "db"),
+                                                                   ("enum", ("tags", 2), "db"),
+                                                                   ("type", ("services",), "kv")}

@@ -54,6 +54,8 @@ def test_lint_requires_what_the_template_requires(kb, runner):
 
 
 def test_a_team_template_overrides_and_adds(kb, runner):
+    # A small template needs a small floor: the config's required sections hold for every template.
+    write(kb / "postmortem-kb.yml", "required_sections: [Summary]\n")
     write(kb / "templates/default.md.j2", "{# requires: Summary -#}\n---\ntitle: {{ title | yaml }}\ndate: {{ date }}\n"
           "template: {{ template }}\n---\n\n## Summary\n\n<!-- hint: ours -->\n")
     write(kb / "templates/review.md.j2", "---\ntitle: {{ title | yaml }}\ntemplate: {{ template }}\n---\n\n## Summary\n\n## Impact\n")
@@ -67,6 +69,37 @@ def test_a_team_template_overrides_and_adds(kb, runner):
     assert "  * Summary" in result.output and "    Lessons learned" in result.output
     assert runner.invoke(main, ["new", "Mine", "--severity", "SEV4", "--date", "2024-04-02", "--no-input"]).exit_code == 0
     assert "<!-- hint: ours -->" in (kb / "postmortems/2024-04-02-mine.md").read_text()
+
+
+def test_required_is_the_configs_floor_plus_the_templates_own(kb):
+    write(kb / "postmortem-kb.yml", "required_sections: [Summary, impact, Customer communication]\n"
+          "section_aliases:\n  Customer communication: [Customer comms]\n")
+    write(kb / "templates/comms.md.j2", "{# requires: Summary, Timeline, customer comms -#}\n---\ntemplate: {{ template }}\n"
+          "---\n\n## Summary\n\n## Impact\n\n## Timeline\n\n## Customer communication\n")
+    config = load_config(kb)
+    # Canonical names, the template's order first, each once (an alias or another case is the same section).
+    assert required_sections(config, "comms") == ["Summary", "Timeline", "Customer communication", "Impact"]
+    assert required_sections(config, None) == ["Summary", "Impact", "Customer communication"]
+    assert required_sections(config, "no-such-template") == required_sections(config, "")
+    assert required_sections(config, "security")[-3:] == ["Root cause", "Action items", "Customer communication"]
+
+
+def test_a_section_added_to_the_config_is_required_of_postmortems_from_new(kb, runner):
+    """The issue's case: `template: default` used to win over `required_sections`, so the addition changed nothing."""
+    assert runner.invoke(main, ["new", "Before", "--severity", "SEV2", "--date", "2024-04-01", "--no-input"]).exit_code == 0
+    findings = json.loads(runner.invoke(main, ["lint", "--format", "json"]).stdout)
+    assert not [f for f in findings if f["rule"] == "section-required"]
+    write(kb / "postmortem-kb.yml", "required_sections: [Summary, Impact, Timeline, Root cause, Action items, "
+          "Customer communication]\n")
+    findings = json.loads(runner.invoke(main, ["lint", "--format", "json", "--no-cache"]).stdout)
+    assert [f["message"] for f in findings if f["rule"] == "section-required"] == [
+        "section `## Customer communication` is missing"]
+    # `postmortem templates` says which templates lack it, and how to fix that.
+    result = runner.invoke(main, ["templates"])
+    assert result.exit_code == 1
+    assert "required section 'Customer communication' (`required_sections` in postmortem-kb.yml) has no " \
+           "`## Customer communication` heading in the template" in result.output
+    assert "  * Customer communication  (required, but not a heading of the template)" in result.output
 
 
 def test_templates_json(kb, runner):
@@ -86,8 +119,8 @@ def test_broken_templates_are_reported_with_file_and_line(kb, runner):
     assert "broken.md.j2:3: template syntax error" in result.output
     assert "undefined.md.j2:8: template uses an undefined variable: 'nope' is undefined" in result.output
     assert "required section 'Customer comms' is not a section lint knows; add it to `section_aliases`" in result.output
-    # Declaring it in the config makes the template usable.
-    write(kb / "postmortem-kb.yml", "section_aliases:\n  Customer comms: []\n")
+    # Declaring it in the config makes the template usable (with a floor it meets).
+    write(kb / "postmortem-kb.yml", "required_sections: [Summary]\nsection_aliases:\n  Customer comms: []\n")
     (kb / "templates/broken.md.j2").unlink()
     (kb / "templates/undefined.md.j2").unlink()
     assert runner.invoke(main, ["templates"]).exit_code == 0

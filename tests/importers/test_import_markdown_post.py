@@ -1,5 +1,6 @@
 """`postmortem import`: old posts become format v1 files without losing a word."""
 
+import datetime as dt
 import json
 import shutil
 
@@ -28,16 +29,21 @@ def test_toml_front_matter_and_h1_sections(kb, runner):
     assert post["authors"] == ["ines", "tomas"]
     assert post["tags"] == ["queues", "broker", "ops-notes"]  # categories join the tags
     assert post["template"] == "default"
-    assert post["imported"] == {"from": "hugo-toml-post.md", "front_matter": {"slug": "queue-backlog", "draft": False}}
+    # Unknown keys stay, and so do values v1 holds in another shape: the date's time, the categories' words.
+    assert post["imported"] == {"from": "hugo-toml-post.md", "front_matter": {
+        "date": dt.datetime(2023, 4, 2, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "categories": ["Ops Notes"], "slug": "queue-backlog", "draft": False}}
     pm = load_postmortem(path, load_config(kb))
-    top = [s.heading for s in pm.sections if s.top_level]
-    # Lead text -> Summary; "## Timeline of events" under "# What happened" is lifted to the top.
-    assert top == ["Summary", "What happened", "Impact", "Timeline", "Root cause", "Action items", "Random thoughts"]
+    top = {s.heading: s.canonical for s in pm.sections if s.top_level}
+    # Headings keep their words; "## Timeline of events" under "# What happened" is lifted to the top.
+    assert list(top) == ["What happened", "Impact", "Timeline of events", "Root cause", "Follow-ups", "Random thoughts"]
+    assert (top["Timeline of events"], top["Follow-ups"], top["Random thoughts"]) == ("Timeline", "Action items", None)
     assert [e.text for e in pm.timeline] == ["Broker fails over", "Consumers restarted by hand"]
     assert [(a.action, a.status) for a in pm.actions] == [
         ("Add reconnect on failover to the consumer library", "open"), ("Alert on queue depth", "done")]
     assert missing_texts((POSTS / "hugo-toml-post.md").read_text().split("+++", 2)[2], path.read_text()) == []
-    assert "'Timeline of events' -> Timeline" in result.output and "missing, placeholder added: Impact, Root cause" in result.output
+    assert "'Timeline of events' -> Timeline (alias)" in result.output
+    assert "missing, placeholder added: Impact, Root cause" in result.output
 
 
 def test_yaml_front_matter_maps_fields_and_keeps_the_rest(kb, runner):
@@ -88,10 +94,15 @@ def test_never_overwrites_and_exits_1(kb, runner):
 
 
 def test_dry_run_writes_nothing(kb, runner):
-    result = runner.invoke(main, ["import", "--dry-run", str(POSTS)])
+    result = runner.invoke(main, ["import", "--dry-run", "--format", "json", str(POSTS)])
     assert result.exit_code == 0, result.output
-    assert "would import 3 file(s)" in result.output
+    report = json.loads(result.output)
+    assert report["dry_run"] and len(report["imported"]) == len(list(POSTS.rglob("*.md")))
+    # The files it would copy along are named, and not copied either.
+    assert any(link["outcome"] == "copy" for entry in report["imported"] for link in entry["links"])
     assert list((kb / "postmortems").iterdir()) == []
+    text = runner.invoke(main, ["import", "--dry-run", str(POSTS)]).output
+    assert "would be copied" in text and "dry run, nothing written" in text
 
 
 def test_two_sources_with_one_target_do_not_merge(kb, runner, tmp_path):
@@ -128,7 +139,10 @@ def test_json_report(kb, runner):
     report = json.loads(result.output)
     [entry] = report["imported"]
     assert entry["missing"] == ["Impact", "Root cause"] and entry["timeline_rows"] == 2 and entry["action_items"] == 2
-    assert {"heading": "Follow-ups", "section": "Action items"} in entry["mapped"]
+    line = (POSTS / "hugo-toml-post.md").read_text().split("\n").index("# Follow-ups") + 1
+    assert {"heading": "Follow-ups", "section": "Action items", "mapped_by": "alias", "line": line} in entry["mapped"]
+    assert {"heading": "Random thoughts", "line": line + 5, "level": 2, "section": None, "mapped_by": None,
+            "written_as": "## Random thoughts"} in entry["headings"]
 
 
 def test_unknown_template_is_a_usage_error(kb, runner):
@@ -201,9 +215,9 @@ def test_dfds_corpus_copy_with_crlf_and_bom_imports_the_same(kb, tmp_path):
 
 def test_original_folder_is_left_untouched(kb, runner, tmp_path):
     shutil.copytree(POSTS, tmp_path / "in")
-    before = {p.name: p.read_bytes() for p in (tmp_path / "in").iterdir()}
-    runner.invoke(main, ["import", str(tmp_path / "in")])
-    assert {p.name: p.read_bytes() for p in (tmp_path / "in").iterdir()} == before
+    before = {p: p.read_bytes() for p in (tmp_path / "in").rglob("*") if p.is_file()}
+    assert runner.invoke(main, ["import", str(tmp_path / "in")]).exit_code == 0
+    assert {p: p.read_bytes() for p in (tmp_path / "in").rglob("*") if p.is_file()} == before
 
 
 def test_links_between_imported_posts_follow_them(kb, runner, tmp_path):
@@ -216,7 +230,9 @@ def test_links_between_imported_posts_follow_them(kb, runner, tmp_path):
     second = (kb / "postmortems/2024-02-02-second.md").read_text()
     assert "[the next one](2024-02-02-second.md#timeline)" in first
     assert "[pm1]: <2024-01-01-first.md>" in second
-    assert "image to 'img/g.png' kept as it was" in result.output
+    # An image that is not there stays as written, and the report says where it is.
+    assert "![graph](img/g.png)" in second
+    assert f"problem: {tmp_path / 'in/PM2 - Second.md'}:3: image to 'img/g.png': no such file" in result.output
 
 
 def test_the_imported_dfds_corpus_builds_as_a_site(kb, runner, tmp_path):
@@ -234,7 +250,9 @@ def test_stated_timezone_is_read_and_prose_is_not_mistaken_for_one(kb, tmp_path)
     write(tmp_path / "a.md", "# A\n\nIt failed three times in a row.\n\n## Timeline\n\nAll times in CET.\n\n"
           "| Time | Event |\n|---|---|\n| 2024-07-01 10:00 | x |\n")
     post = convert_post(tmp_path / "a.md", config)
-    assert frontmatter.loads(post.text)["timezone"] == "CET"
+    # CET names a region with summer time: the IANA zone, so July reads as CEST.
+    assert frontmatter.loads(post.text)["timezone"] == "Europe/Paris"
+    assert post.zone == ("Europe/Paris", "statement at line 7")
     pm = parse_postmortem(post.text, tmp_path / "a.md", config)
     assert pm.timeline[0].time.isoformat() == "2024-07-01T10:00:00+02:00"  # CEST in July
     write(tmp_path / "b.md", "# B\n\nIt failed three times in a row on 2024-07-01.\n")

@@ -122,6 +122,18 @@ def test_collection_problems_are_reported_on_cached_runs_too(two_files):
     assert len(by_rule(as_dicts(second), "duplicate-id")) == 1 and as_dicts(second) == as_dicts(first)
 
 
+def payload(cache: Path) -> dict:
+    """The cache's JSON document, after the line that signs it."""
+    return json.loads(cache.read_bytes().partition(b"\n")[2])
+
+
+def signed(cache: Path, document: dict) -> None:
+    from postmortem_kb.cache_trust import sign
+
+    text = json.dumps(document)
+    cache.write_text(sign(text.encode()) + "\n" + text, encoding="utf-8")
+
+
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(two_files, runner):
     expected = as_dicts(run(two_files, use_cache=False))
     cache = two_files / CACHE_FOLDER / CACHE_FILE
@@ -131,12 +143,18 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(two_files, runner):
         cache.write_bytes(garbage)
         report = run(two_files)
         assert report.cached == 0 and as_dicts(report) == expected
-        assert json.loads(cache.read_text(encoding="utf-8"))["files"], "rewritten"
-    # An entry of the right identity but the wrong shape is a miss, not a crash.
-    data = json.loads(cache.read_text(encoding="utf-8"))
+        assert payload(cache)["files"], "rewritten"
+    # An entry of the right identity but the wrong shape is a miss, not a
+    # crash, even when it is signed with this user's key.
+    data = payload(cache)
     for entry in data["files"].values():
         entry["findings"] = [["not", "a", "finding"]]
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    signed(cache, data)
+    assert as_dicts(run(two_files)) == expected
+    data = payload(cache)
+    for entry in data["files"].values():
+        entry["findings"] = [[1, 1, "secret", "fatal", "a severity lint never gives"]]
+    signed(cache, data)
     assert as_dicts(run(two_files)) == expected
     assert list(cache.parent.glob("*.tmp")) == [], "written atomically, nothing left behind"
 

@@ -21,6 +21,9 @@ from postmortem_kb.cli import main
         ("blame_words: [forgot]\n", "blame_words"),
         ("blame_words:\n  forgot: 3\n", "blame_words.forgot"),
         ("rules:\n  secret: fatal\n", "rules.secret"),
+        ("severities: 5\n", "severities"),
+        ("section_aliases:\n  Impact: Blast radius\n", "section_aliases.Impact"),
+        ("timezone: Mars/Olympus\n", "timezone"),
         ("statuses: []\n", "statuses"),
         ("tags: dns\n", "tags"),
         ("no_such_setting: 1\n", "no_such_setting"),
@@ -32,6 +35,14 @@ def test_invalid_setting_exits_2_naming_the_key(kb, runner, config, key):
     result = runner.invoke(main, ["lint"])
     assert result.exit_code == 2
     assert f"postmortem-kb.yml: {key}:" in result.output
+
+
+def test_a_wrong_rule_level_says_what_it_must_be(kb, runner):
+    write(kb / "postmortems" / CLEAN_NAME, CLEAN)
+    write(kb / "postmortem-kb.yml", "rules:\n  secret: fatal\n")
+    result = runner.invoke(main, ["lint"])
+    assert "postmortem-kb.yml: rules.secret: must be one of error, warning, off, not 'fatal'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_statuses_renamed_consistently_is_accepted(kb, runner):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from lint_helpers import CLEAN, by_rule, line_of, lint_text
+from pathlib import Path
+
+import pytest
+from lint_helpers import CLEAN, by_rule, line_of, lint_json, lint_text
+
+from postmortem_kb.lint.rules_publishing import is_blame, is_role_address
 
 # Built at run time so that secret scanners reading this repository do not
 # flag the test itself; the AWS id is AWS's own documented example.
@@ -84,3 +89,177 @@ def test_blame_words_come_from_the_config(kb):
     assert len(found) == 1 and "missing review step" in found[0]["message"]
     other = with_impact("The operator forgot the flag.")
     assert not by_rule(lint_text(kb, other, config=config)[1], "blame-language")
+
+
+# -- precision: what is not blame ----------------------------------------------
+
+NOT_BLAME = [
+    # Passive "should have been" + participle: about what a system did not get.
+    "The drift should have been automatically corrected by the reconciler.",
+    "The regression should have been caught by the test suite.",
+    "The alert should have been routed to the database team.",
+    "This let an issue which should have been addressed early become a pressing concern.",
+    # "should have" + noun: a recommendation to have something.
+    "Each repository should have clear rules for merging to main.",
+    "System critical workloads should have priority over batch jobs.",
+    "Every service should have automated tests for its config.",
+    "Users should have to confirm a destructive command.",
+    "We should have a talk with the platform team about ownership.",
+    # A state of a thing, and an elliptical "should have".
+    "The limit should have been higher for peak traffic.",
+    "The failover did not happen as it should have.",
+    # Compounds, identifiers and technical terms.
+    "The config was lazy-loaded on first request.",
+    "Modules are imported lazily to keep start-up fast.",
+    "We switched to lazy loading of the thumbnails.",
+    "Lazy evaluation deferred the error until render.",
+    "The page used React.lazy() for the chart.",
+    "We ran git blame to find the change.",
+    "The blame-free review found three gaps.",
+    "The forgotten password flow sent duplicate emails.",
+    "The human-error-proof form shipped last year.",
+]
+BLAME = [
+    ("The on-call engineer forgot to drain the node.", "forgot"),
+    ("You should have checked the dashboard before deploying.", "should have"),
+    ("The operator should have known the flag was dangerous.", "should have"),
+    ("Alice should have checked the diff.", "should have"),
+    ("We should have been more careful with the rollout.", "should have"),
+    ("The engineer should have immediately rolled back the change.", "should have"),
+    ("Nobody should've merged that without review.", "should've"),
+    ("Someone should have automated the check.", "should have"),
+    ("He was lazy about reviewing the change.", "lazy"),
+    ("It was human error: a typo in the hostname.", "human error"),
+]
+
+
+def _phrase(finding: dict) -> str:
+    return finding["message"].split("' assigns blame")[0][1:].lower()
+
+
+def test_wording_about_systems_is_not_blame_but_blame_about_people_is(kb):
+    sentences = NOT_BLAME + [sentence for sentence, _ in BLAME]
+    text = with_impact("\n\n".join(sentences))
+    found = by_rule(lint_text(kb, text)[1], "blame-language")
+    flagged = {(f["line"], _phrase(f)) for f in found}
+    assert flagged == {(line_of(text, sentence), phrase) for sentence, phrase in BLAME}
+
+
+@pytest.mark.parametrize("sentence, phrase, expected", [
+    ("you should have checked", "should have", True),
+    ("it should have been checked", "should have", False),
+    ("they should have been aware", "should have", True),
+    ("it should have been aware", "should have", False),
+    ("we should have tests", "should have", False),
+    ("we should have automated it", "should have", True),
+    ("we should have automated tests", "should have", False),
+    ("lazy-loaded", "lazy", False),
+    ("lazy loading", "lazy", False),
+    ("lazy reviewers", "lazy", True),
+    ("git blame", "blame", False),
+    ("no blame", "blame", True),
+])
+def test_is_blame_reads_the_words_around_the_phrase(sentence, phrase, expected):
+    start = sentence.index(phrase.split()[0])
+    assert is_blame(sentence, start, start + len(phrase), phrase) is expected
+
+
+def test_code_is_not_judged_for_blame(kb):
+    text = with_impact(
+        "Set `lazy=True` and keep `forgot_password()` as is.\n\n"
+        "```python\n# human error here is a variable name\nhuman error = should have\n```\n\n"
+        "~~~\nthe operator forgot\n~~~\n\n"
+        "Outside the code the operator forgot the flag."
+    )
+    found = by_rule(lint_text(kb, text)[1], "blame-language")
+    assert [f["line"] for f in found] == [line_of(text, "Outside the code")]
+
+
+# -- precision: template hints ---------------------------------------------------
+
+HINTED_TEMPLATE = """\
+---
+title: {{ title | yaml }}
+date: {{ date }}
+severity: {{ severity | yaml }}
+status: {{ status }}
+authors: {{ authors | yaml }}
+tags: {{ tags | yaml }}
+---
+
+## Summary
+
+<!-- hint: Describe systems, not people: no 'human error', nobody 'forgot' or 'should have known'. -->
+
+## Impact
+
+<!-- hint: Never paste a customer's address such as jane@customer.com
+     or 81.2.69.142; write 'a customer'. -->
+"""
+
+
+def test_a_templates_own_hints_are_never_scanned(kb, runner):
+    from postmortem_kb.cli import main
+
+    (kb / "templates").mkdir()
+    (kb / "templates" / "hinted.md.j2").write_text(HINTED_TEMPLATE, encoding="utf-8")
+    result = runner.invoke(main, ["new", "Hinted", "--template", "hinted", "--severity", "SEV2", "--tag", "db",
+                                  "--author", "lee", "--date", "2024-01-09", "--no-input"])
+    assert result.exit_code == 0, result.output
+    created = next((kb / "postmortems").glob("*.md"))
+    assert "jane@customer.com" in created.read_text(encoding="utf-8")
+    findings = lint_json()[1]
+    assert not by_rule(findings, "blame-language") and not by_rule(findings, "personal-data")
+
+
+def test_other_comments_are_published_so_personal_data_in_them_counts(kb):
+    text = with_impact("Slow logins.\n\n<!-- reported by jane.doe@gmail.com; the operator forgot -->")
+    findings = lint_text(kb, text)[1]
+    assert [f["line"] for f in by_rule(findings, "personal-data")] == [line_of(text, "jane.doe")]
+    assert not by_rule(findings, "blame-language")  # a comment never reaches a reader's eyes
+
+
+# -- precision: role addresses -----------------------------------------------------
+
+ROLE_ADDRESSES = [
+    "abuse@corp.io", "no-reply@corp.io", "noreply@corp.io", "donotreply@corp.io", "security@corp.io",
+    "support@corp.io", "oncall@corp.io", "postmaster@corp.io", "admin@corp.io", "info@corp.io", "sre@corp.io",
+    "team-payments@corp.io", "team.db@corp.io", "db-alerts@corp.io", "payments-oncall@corp.io",
+    "all-staff@corp.io", "eng-platform@corp.io", "Security@Corp.io",
+]
+PERSONAL_ADDRESSES = ["jane.doe@gmail.com", "bob.smith@corp.io", "jane+alerts@gmail.com", "alerts.jane.doe@corp.io",
+                      "teamwork@corp.io", "adminton@corp.io"]
+
+
+def test_is_role_address():
+    assert all(is_role_address(a.split("@")[0]) for a in ROLE_ADDRESSES)
+    assert not any(is_role_address(a.split("@")[0]) for a in PERSONAL_ADDRESSES)
+
+
+def test_role_and_group_addresses_are_not_personal_data(kb):
+    text = with_impact("\n\n".join(f"Mail went to {address}." for address in ROLE_ADDRESSES + PERSONAL_ADDRESSES))
+    found = by_rule(lint_text(kb, text)[1], "personal-data")
+    assert sorted(f["line"] for f in found) == sorted(line_of(text, a) for a in PERSONAL_ADDRESSES)
+
+
+def test_allowed_domains_still_apply_besides_roles(kb):
+    text = with_impact("Escalated to bob.smith@corp.io and support@corp.io.")
+    assert len(by_rule(lint_text(kb, text)[1], "personal-data")) == 1
+    assert not by_rule(lint_text(kb, text, config="allowed_email_domains: [corp.io]\n")[1], "personal-data")
+
+
+# -- measured on a real corpus -----------------------------------------------------
+
+DFDS = Path("/work/shared/corpus/dfds")
+
+
+@pytest.mark.skipif(not DFDS.is_dir(), reason="the DFDS postmortem corpus is not on this machine")
+def test_dfds_corpus_should_have_findings_are_gone_and_real_blame_stays(kb):
+    files = sorted(DFDS.glob("*.md"))
+    for n, source in enumerate(files):
+        (kb / "postmortems" / f"2020-01-{n % 28 + 1:02d}-dfds-{n}.md").write_bytes(source.read_bytes())
+    corpus = "\n".join(source.read_text(encoding="utf-8") for source in files).lower()
+    assert corpus.count("should have") >= 5  # the corpus still has the words the rule used to flag
+    found = by_rule(lint_json()[1], "blame-language")
+    phrases = sorted(_phrase(f) for f in found)
+    assert phrases == ["human error", "user error"]

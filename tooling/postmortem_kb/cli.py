@@ -25,6 +25,7 @@ from postmortem_kb.commands import import_posts as import_command
 from postmortem_kb.commands import timeline as timeline_command
 from postmortem_kb.commands import queries as query_commands
 from postmortem_kb.commands import init as init_command
+from postmortem_kb.commands import show as show_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -62,6 +63,7 @@ main.add_command(timeline_command.timeline)
 main.add_command(query_commands.list_postmortems)
 main.add_command(query_commands.actions)
 main.add_command(query_commands.stats)
+main.add_command(show_command.show)
 main.add_command(init_command.init)
 main.add_command(completion_command.completion)
 main.add_command(generate_command.generate)

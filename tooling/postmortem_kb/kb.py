@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Iterator
 
 from postmortem_kb.config import KBConfig, find_root, load_config
+from postmortem_kb.files import listed_files, policy_problem, real_inside
 from postmortem_kb.model import ERROR, Diagnostic, Postmortem
 
 # Files in postmortems/ that document the folder rather than an incident.
 NOT_POSTMORTEMS = {"readme.md", "index.md"}
+# Images and files a postmortem links to (`postmortem import` copies them here).
+ASSETS_FOLDER = "assets"
 
 
 @dataclass
@@ -56,20 +59,43 @@ def display_path(path: Path) -> str:
 
 
 def postmortem_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.rglob("*.md")
-        if p.name.lower() not in NOT_POSTMORTEMS and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
-    )
+    """The markdown files of the knowledge base (assets and hidden folders left out)."""
+    return [
+        path for path in listed_files(folder)
+        if path.name.lower() not in NOT_POSTMORTEMS and path.relative_to(folder).parts[0] != ASSETS_FOLDER
+    ]
 
 
 def inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
+    return real_inside(path, root)
+
+
+def refusal_rule(path: Path) -> str:
+    return "load-symlink" if path.is_symlink() else "load-refused"
+
+
+def find_postmortem(config: KBConfig, wanted: str) -> Path | None:
+    """The file of a postmortem id (its file name without .md), or None."""
+    wanted = wanted.strip()
+    if wanted.endswith(".md"):
+        wanted = Path(wanted).name[:-3]
+    for path in postmortem_files(config.postmortems_dir):
+        if path.stem == wanted:
+            return path
+    return None
+
+
+def load_one(path: Path, config: KBConfig) -> Postmortem:
+    """One file, under the file policy, as `load_knowledge_base` would load it."""
+    from postmortem_kb.loader import load_postmortem
+
+    shown = display_path(path)
+    problem = policy_problem(path, config.postmortems_dir)
+    if problem is not None:
+        pm = Postmortem(path=path, id=path.stem, failed=True)
+        pm.diagnostics.append(Diagnostic(shown, 1, refusal_rule(path), ERROR, problem))
+        return pm
+    return load_postmortem(path, config, shown)
 
 
 def check_collection(paths: list[Path], config: KBConfig) -> Iterator[tuple[Path, str, list[Diagnostic], bool]]:
@@ -82,11 +108,9 @@ def check_collection(paths: list[Path], config: KBConfig) -> Iterator[tuple[Path
     seen: dict[str, str] = {}
     for path in paths:
         shown = display_path(path)
-        if path.is_symlink() and not inside(path, config.root):
-            yield path, shown, [Diagnostic(
-                shown, 1, "load-symlink", ERROR,
-                "this symlink points outside the knowledge base and is refused; copy the file in instead",
-            )], True
+        problem = policy_problem(path, config.postmortems_dir)
+        if problem is not None:
+            yield path, shown, [Diagnostic(shown, 1, refusal_rule(path), ERROR, problem)], True
             continue
         found = []
         postmortem_id = path.stem  # the id, as the loader gives it

@@ -9,8 +9,8 @@ with its path and line, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from postmortem_kb.config import KBConfig, normalise_heading
-from postmortem_kb.model import ERROR, ActionItem, Diagnostic, Postmortem, Section, TimelineEvent, as_date
-from postmortem_kb.times import BULLET_TIME, TimeResolver, postmortem_zone
+from postmortem_kb.files import RefusedFile, read_regular
+from postmortem_kb.markdown_blocks import Heading, block_parser, read_blocks  # noqa: F401  (block_parser: shared)
+from postmortem_kb.model import ERROR, Diagnostic, Postmortem, Section
 
 # Larger files are refused rather than parsed: a postmortem is prose, and a
 # multi-megabyte paste of logs would stall lint and the site for everyone.
@@ -32,32 +33,75 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_META_VALUES = 10_000
 
 _YAML = frontmatter.YAMLHandler()
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (its C parser when built), stricter where YAML is silently lenient.
+
+    - A key written twice (`severity: SEV1` ... `severity: SEV4`) is
+      recorded: YAML keeps the last one without a word.
+    - An impossible date (`date: 2024-02-30`) is an error at its own line.
+    - An integer of absurd length (`0x` + thousands of digits) stays text:
+      as a number it cannot even be printed in decimal.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []  # (key, first line, repeated line), 0-based
+
+
+_MAX_INT_TEXT = 400
+
+
+def _mapping(loader: _FrontMatterLoader, node: yaml.MappingNode):
+    first: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in first:
+                loader.duplicates.append((key_node.value, first[key_node.value], key_node.start_mark.line))
+            else:
+                first[key_node.value] = key_node.start_mark.line
+    yield from yaml.constructor.SafeConstructor.construct_yaml_map(loader, node)
+
+
+def _timestamp(loader: _FrontMatterLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date or time ({exc}); write it as YYYY-MM-DD",
+            node.start_mark,
+        ) from None
+
+
+def _integer(loader: _FrontMatterLoader, node: yaml.ScalarNode):
+    if len(node.value) > _MAX_INT_TEXT:
+        return node.value
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+
+
+def load_front_matter_yaml(fm_text: str) -> tuple[Any, list[tuple[str, int, int]]]:
+    """The YAML value of a front matter, and the keys written twice (key, first, repeated; 0-based lines)."""
+    loader = _FrontMatterLoader(fm_text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 _parser: MarkdownIt | None = None
 
 
 def markdown_parser() -> MarkdownIt:
+    """The full grammar, inline pass included, for faces that need links and images."""
     global _parser
     if _parser is None:
         _parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     return _parser
-
-
-_block_parser: MarkdownIt | None = None
-
-
-def block_parser() -> MarkdownIt:
-    """The same grammar without the inline pass.
-
-    The model needs only block structure and the raw text of headings,
-    cells and list items (an inline token's `content`), never its children;
-    skipping the inline pass makes loading (and so lint) about a third
-    cheaper. Faces that need inline tokens use `markdown_parser()`.
-    """
-    global _block_parser
-    if _block_parser is None:
-        _block_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable(["inline", "text_join"])
-    return _block_parser
 
 
 def load_postmortem(path: Path, config: KBConfig, display: str | None = None, *,
@@ -71,7 +115,9 @@ def load_postmortem(path: Path, config: KBConfig, display: str | None = None, *,
     """
     shown = display or path.as_posix()
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except RefusedFile as exc:
+        return _failed(path, shown, 1, "load-refused", str(exc))
     except OSError as exc:
         return _failed(path, shown, 1, "load-read", f"cannot read the file: {exc.strerror or exc}")
     return load_postmortem_bytes(data, path, config, shown, parse_body=parse_body)
@@ -84,7 +130,7 @@ def load_postmortem_bytes(data: bytes, path: Path, config: KBConfig, display: st
     if len(data) > MAX_FILE_BYTES:
         return _failed(
             path, shown, 1, "load-size",
-            f"the file is {len(data) / 1_048_576:.1f} MB, over the {MAX_FILE_BYTES // 1_048_576} MB limit; "
+            f"the file is over the {MAX_FILE_BYTES // 1_048_576} MB limit; "
             "move logs and dumps to attachments and link them",
         )
     if b"\x00" in data[:8192]:
@@ -100,6 +146,17 @@ def load_postmortem_bytes(data: bytes, path: Path, config: KBConfig, display: st
     return parse_postmortem(text, path, config, shown, parse_body=parse_body)
 
 
+def source_path(path: Path, root: Path) -> str:
+    """The file's path from the knowledge base's root (postmortems/<id>.md), as the repository names it."""
+    text, prefix = str(path), str(root).rstrip("/\\") + os.sep
+    if text.startswith(prefix):  # the usual case: string work, no system calls
+        return text[len(prefix):].replace(os.sep, "/")
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _failed(path: Path, shown: str, line: int, rule: str, message: str) -> Postmortem:
     pm = Postmortem(path=path, id=path.stem, failed=True)
     pm.diagnostics.append(Diagnostic(shown, line, rule, ERROR, message))
@@ -110,7 +167,7 @@ def parse_postmortem(text: str, path: Path, config: KBConfig, display: str | Non
                      parse_body: bool = True) -> Postmortem:
     shown = display or path.as_posix()
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    pm = Postmortem(path=path, id=path.stem)
+    pm = Postmortem(path=path, id=path.stem, source=source_path(path, config.root))
     body, body_line = text, 1
     if _YAML.detect(text):
         split = _split_front_matter(text)
@@ -143,7 +200,7 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | None:
     try:
-        meta = _YAML.load(fm_text)
+        meta, duplicates = load_front_matter_yaml(fm_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # The split keeps the newline after the opening "---", so the front
@@ -177,6 +234,13 @@ def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | Non
                        f"front matter must be a mapping of keys to values, not a {type(meta).__name__}")
         )
         return None
+    for key, first, repeated in duplicates:
+        # The split keeps the newline after "---": text line n is file line n + 1.
+        pm.diagnostics.append(Diagnostic(
+            shown, repeated + 1, "duplicate-key", ERROR,
+            f"`{key}` is set twice (lines {first + 1} and {repeated + 1}); YAML keeps only the last, "
+            "so remove the one you did not mean",
+        ))
     return {str(k): v for k, v in meta.items()}
 
 
@@ -222,225 +286,78 @@ def _key_lines(fm_text: str) -> dict[str, int]:
 # -- body -----------------------------------------------------------------
 
 
-@dataclass
-class _Table:
-    header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
-
-
-@dataclass
-class _ListItem:
-    line: int
-    text: str
-
-
 def read_body(pm: Postmortem, config: KBConfig) -> None:
     """Sections, timeline and action items from `pm.body` (once per postmortem)."""
-    tokens = block_parser().parse(pm.body)
-    offset = pm.body_line
-    lines = pm.body.split("\n")
-    headings: list[tuple[int, int, str]] = []  # (level, body-relative line, text)
-    blocks: list[tuple[int, _Table | list[_ListItem]]] = []  # (heading index, block)
-    i, count = 0, len(tokens)
-    while i < count:
-        token = tokens[i]
-        kind = token.type
-        if kind == "heading_open":
-            headings.append((int(token.tag[1]), token.map[0], tokens[i + 1].content))
-            i += 3
-        elif kind == "table_open":
-            table, i = _read_table(tokens, i, offset)
-            blocks.append((len(headings) - 1, table))
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            items, i = _read_list(tokens, i, offset)
-            blocks.append((len(headings) - 1, items))
-        else:
-            i += 1
+    from postmortem_kb.action_reader import read_actions
+    from postmortem_kb.timeline_reader import read_timeline
 
-    heading_map = config.heading_map()
-    pm.sections = _sections(headings, lines, offset, heading_map)
-    owner = _top_level_owner(pm.sections)
-    for heading_index, block in blocks:
-        if heading_index < 0:
-            continue
-        section = pm.sections[owner[heading_index]]
-        if section.canonical == "Timeline" and not pm.timeline:
-            _read_timeline(pm, block, config)
-            if pm.timeline:
-                pm.timeline_line = block.rows[0][0] if isinstance(block, _Table) and block.rows else None
-        elif section.canonical == "Action items":
-            _read_actions(pm, block)
+    doc = read_blocks(pm.body, pm.body_line)
+    pm.sections = _sections(doc.headings, pm.body, pm.body_line, config)
+    read_timeline(pm, doc, config)
+    read_actions(pm, doc)
 
 
-def _read_table(tokens: list, i: int, offset: int) -> tuple[_Table, int]:
-    table = _Table(header=[])
-    row: list[str] | None = None
-    row_line = 0
-    in_head = False
-    i += 1
-    while i < len(tokens) and tokens[i].type != "table_close":
-        kind = tokens[i].type
-        if kind == "thead_open":
-            in_head = True
-        elif kind == "thead_close":
-            in_head = False
-        elif kind == "tr_open":
-            row = []
-            row_line = tokens[i].map[0] + offset if tokens[i].map else offset
-        elif kind == "inline" and row is not None:
-            row.append(tokens[i].content.strip())
-        elif kind == "tr_close" and row is not None:
-            if in_head:
-                table.header = row
-            else:
-                table.rows.append((row_line, row))
-            row = None
-        i += 1
-    return table, i + 1
-
-
-def _read_list(tokens: list, i: int, offset: int) -> tuple[list[_ListItem], int]:
-    opener = tokens[i]
-    close = opener.type.replace("_open", "_close")
-    items: list[_ListItem] = []
-    item_level = opener.level + 1
-    pending: int | None = None
-    i += 1
-    while i < len(tokens):
-        token = tokens[i]
-        if token.type == close and token.level == opener.level:
-            break
-        if token.type == "list_item_open" and token.level == item_level:
-            pending = token.map[0] + offset if token.map else offset
-        elif token.type == "inline" and pending is not None:
-            items.append(_ListItem(pending, token.content.strip()))
-            pending = None
-        elif token.type == "list_item_close" and token.level == item_level and pending is not None:
-            items.append(_ListItem(pending, ""))
-            pending = None
-        i += 1
-    return items, i + 1
-
-
-def _sections(headings: list[tuple[int, int, str]], lines: list[str], offset: int,
-              heading_map: dict[str, str]) -> list[Section]:
+def _sections(headings: list[Heading], body: str, first_line: int, config: KBConfig) -> list[Section]:
+    lines = body.split("\n")
+    last_line = first_line + len(lines) - 1
     # A lone leading H1 is the document's title, not a section.
-    levels = [level for level, _, _ in headings]
+    levels = [heading.level for heading in headings]
     title_index = 0 if levels and levels[0] == 1 and levels.count(1) == 1 else None
     section_levels = [lvl for n, lvl in enumerate(levels) if n != title_index]
     top = min(section_levels) if section_levels else 2
     sections: list[Section] = []
-    for n, (level, start, text) in enumerate(headings):
-        end = len(lines)
-        for later_level, later_start, _ in headings[n + 1:]:
-            if later_level <= level:
-                end = later_start
+    for n, heading in enumerate(headings):
+        end_line = last_line
+        for later in headings[n + 1:]:
+            if later.level <= heading.level:
+                end_line = later.line - 1
                 break
-        # The body runs to the next heading of any level for "is it empty";
-        # subsections count as content, so use the next heading at or above.
-        body = "\n".join(lines[start + 1:end])
-        sections.append(
-            Section(
-                heading=text,
-                level=level,
-                line=start + offset,
-                body_start=start + 1 + offset,
-                body_end=end - 1 + offset,
-                body=body,
-                canonical=heading_map.get(normalise_heading(text)),
-                top_level=(n != title_index and level == top),
-            )
-        )
+        # Subsections count as content for "is it empty".
+        body_text = "\n".join(lines[heading.end_line + 1 - first_line: end_line + 1 - first_line])
+        canonical, mapped_by = classify_heading(heading.text, config)
+        sections.append(Section(
+            heading=heading.text, level=heading.level, line=heading.line, body_start=heading.end_line + 1,
+            end_line=end_line, body=body_text, canonical=canonical,
+            top_level=(n != title_index and heading.level == top), mapped_by=mapped_by,
+        ))
     return sections
 
 
-def _top_level_owner(sections: list[Section]) -> list[int]:
-    """For each heading, the index of the top-level section it falls under."""
-    owner: list[int] = []
-    current = 0
-    for n, section in enumerate(sections):
-        if section.top_level or not owner:
-            current = n
-        owner.append(current)
-    return owner
+def classify_heading(text: str, config: KBConfig) -> tuple[str | None, str | None]:
+    """(canonical section name or None, how: "config", "alias", "words" or None).
+
+    The config first (a section's own name, the team's aliases, then the
+    built-in aliases), then the heading's words ("Root Cause Analysis").
+    """
+    # Every file repeats the same few headings: decided once per config.
+    memo = vars(config).setdefault("_classified_headings", {})
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _classify(text, config)
+    return found
 
 
-_TIME_HEADER = re.compile(r"\b(time|when|timestamp|date)\b", re.IGNORECASE)
-_EVENT_HEADER = re.compile(r"\b(event|description|what|details?|activity|action)\b", re.IGNORECASE)
+def _classify(text: str, config: KBConfig) -> tuple[str | None, str | None]:
+    key = normalise_heading(text)
+    heading_map = config.heading_map()
+    canonical = heading_map.get(key)
+    if canonical is not None:
+        return canonical, _how_mapped(key, canonical, config)
+    from postmortem_kb.headings import heading_by_words
+
+    by_words = heading_by_words(text)
+    if by_words is not None and by_words in heading_map.values():
+        return by_words, "words"
+    return None, None
 
 
-def _read_timeline(pm: Postmortem, block: _Table | list[_ListItem], config: KBConfig) -> None:
-    resolver = TimeResolver(as_date(pm.meta.get("date")), postmortem_zone(pm.meta, config["timezone"]))
-    if isinstance(block, _Table):
-        header = block.header
-        time_col = next((n for n, h in enumerate(header) if _TIME_HEADER.search(h)), 0)
-        event_col = next(
-            (n for n, h in enumerate(header) if n != time_col and _EVENT_HEADER.search(h)),
-            next((n for n in range(len(header)) if n != time_col), time_col),
-        )
-        for line, cells in block.rows:
-            raw = cells[time_col] if time_col < len(cells) else ""
-            text = cells[event_col] if event_col < len(cells) and event_col != time_col else ""
-            when, error = resolver.resolve(raw)
-            pm.timeline.append(TimelineEvent(line, raw, text, when, error))
-        return
-    for item in block:
-        match = BULLET_TIME.match(item.text)
-        if not match:
-            # A bullet without a leading time is prose inside the timeline
-            # ("All times in UTC"), not a broken row.
-            continue
-        when, error = resolver.resolve(match.group("time"))
-        pm.timeline.append(TimelineEvent(item.line, match.group("time"), match.group("text").strip(), when, error))
-    if pm.timeline:
-        pm.timeline_line = pm.timeline[0].line
+def _how_mapped(key: str, canonical: str, config: KBConfig) -> str:
+    from postmortem_kb.config import DEFAULTS
 
-
-# Header keywords for each action-item field, tried in this order so that
-# "Due date" lands on `due` and not on a generic "date" match elsewhere.
-_ACTION_COLUMNS: list[tuple[str, re.Pattern[str]]] = [
-    ("owner", re.compile(r"owner|assignee|who|responsible|\bdri\b", re.I)),
-    ("due", re.compile(r"due|deadline|target|\bby\b|\bdate\b", re.I)),
-    ("status", re.compile(r"status|state|done", re.I)),
-    ("priority", re.compile(r"priority|\bprio\b|\bp\b", re.I)),
-    ("ticket", re.compile(r"ticket|issue|link|jira|bug|tracking|\bid\b|\bref", re.I)),
-    ("action", re.compile(r"action|item|task|description|what|follow|title|summary", re.I)),
-]
-_CHECKBOX = re.compile(r"^\[( |x|X)\]\s*")
-
-
-def action_columns(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for n, name in enumerate(header):
-        for field_name, pattern in _ACTION_COLUMNS:
-            if field_name not in columns and pattern.search(name):
-                columns[field_name] = n
-                break
-    if "action" not in columns:
-        taken = set(columns.values())
-        columns["action"] = next((n for n in range(len(header)) if n not in taken), 0)
-    return columns
-
-
-def _read_actions(pm: Postmortem, block: _Table | list[_ListItem]) -> None:
-    if isinstance(block, _Table):
-        columns = action_columns(block.header)
-        for line, cells in block.rows:
-            values = {name: (cells[col] if col < len(cells) else "") for name, col in columns.items()}
-            if not any(values.values()):
-                continue
-            pm.actions.append(ActionItem(line=line, **values))
-        return
-    for item in block:
-        text = item.text
-        if not text:
-            continue
-        status = ""
-        box = _CHECKBOX.match(text)
-        if box:
-            status = "done" if box.group(1).lower() == "x" else "open"
-            text = text[box.end():]
-        pm.actions.append(ActionItem(line=item.line, action=text, status=status, from_table=False))
+    built_in = DEFAULTS["section_aliases"].get(canonical, [])
+    if key != normalise_heading(canonical) and any(normalise_heading(alias) == key for alias in built_in):
+        return "alias"
+    return "config"
 
 
 def incident_window(pm: Postmortem) -> tuple[dt.datetime | None, dt.datetime | None]:

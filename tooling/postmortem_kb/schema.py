@@ -13,11 +13,10 @@ self-referencing anchors).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
-from postmortem_kb.config import KBConfig
+from postmortem_kb.config import SCHEMA_DIALECT, KBConfig, is_timezone
 
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 # Format v1's fields: (JSON Schema type fragment, description for editors).
@@ -56,16 +55,15 @@ def front_matter_schema(config: KBConfig) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for key, (fragment, description) in FIELDS.items():
         properties[key] = {**fragment, "description": description}
-    properties["severity"]["enum"] = list(config["severities"])
-    properties["status"]["enum"] = list(config["statuses"])
-    for key in ("tags", "services"):
-        vocabulary = config[key]
+    properties["severity"]["enum"] = list(config.severities)
+    properties["status"]["enum"] = list(config.statuses)
+    for key, vocabulary in (("tags", config.tags), ("services", config.services)):
         if vocabulary is not None:
             properties[key] = {**properties[key], "items": {"type": "string", "enum": list(vocabulary)}}
     # Fields a team requires or adds that format v1 does not define: any value.
-    for key in [*config["required_fields"], *config["recommended_fields"], *config["extra_fields"]]:
+    for key in [*config.required_fields, *config.recommended_fields, *config.extra_fields]:
         properties.setdefault(key, {"description": "A field this knowledge base adds."})
-    required = list(dict.fromkeys(config["required_fields"]))
+    required = list(dict.fromkeys(config.required_fields))
     for key in properties:
         if key not in required and "type" in properties[key]:
             # A fresh draft leaves optional keys blank (`started_at:`).
@@ -112,18 +110,12 @@ def to_json_compatible(value: Any) -> Any:
     return walk(value, 0, ())
 
 
-def _is_timezone(value: object) -> bool:
-    from postmortem_kb.times import parse_timezone
-
-    return not isinstance(value, str) or parse_timezone(value) is not None
-
-
 def validator(config: KBConfig, schema: dict[str, Any] | None = None):
     """A jsonschema validator for this config's schema, with format checks on."""
     from jsonschema import Draft202012Validator, FormatChecker
 
     checker = FormatChecker(["date", "date-time"])
-    checker.checks("timezone")(_is_timezone)
+    checker.checks("timezone")(is_timezone)
     return Draft202012Validator(schema or front_matter_schema(config), format_checker=checker)
 
 
@@ -138,61 +130,30 @@ class SchemaProblem(NamedTuple):
 
 
 def _freeze(value: Any) -> Any:
+    """A memo key for a JSON value; None for one holding a mapping (rare in front matter, not memoised)."""
     if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
+        items = tuple(_freeze(v) for v in value)
+        return None if None in items else items
     if isinstance(value, dict):
-        return None  # no memo for mappings; they are rare in front matter
+        return None
     return (type(value).__name__, value)
 
 
-def _quick_pass(schema: dict[str, Any], formats) -> Callable[[Any], bool] | None:
-    """A cheap test that a value meets a simple field schema, or None for any other schema.
-
-    Titles, summaries and timestamps are different in every postmortem, so
-    the memo below rarely helps them, and a full jsonschema pass costs some
-    30 microseconds a value. For the shapes format v1 uses (a string with a
-    minimum length, an enum or a format; a list of such strings; either may
-    allow null) the test is exact when it says "passes"; a value it does
-    not pass is validated in full, which words the problem.
-    """
-    known = {"type", "description", "minLength", "enum", "format", "items"}
-    if set(schema) - known:
-        return None
-    types = schema.get("type")
-    types = {types} if isinstance(types, str) else set(types or ())
-    nullable = "null" in types
-    if types - {"null"} == {"string"} and "items" not in schema:
-        minimum, choices, form = schema.get("minLength", 0), schema.get("enum"), schema.get("format")
-
-        def string_passes(value: Any) -> bool:
-            if value is None:
-                return nullable
-            return (isinstance(value, str) and len(value) >= minimum and (choices is None or value in choices)
-                    and (form is None or formats.conforms(value, form)))
-
-        return string_passes
-    if types - {"null"} == {"array"} and set(schema) <= {"type", "description", "items"}:
-        item = _quick_pass(schema.get("items", {}), formats) if isinstance(schema.get("items"), dict) else None
-        if item is None or not isinstance(schema["items"].get("type"), str):
-            return None
-
-        def list_passes(value: Any) -> bool:
-            if value is None:
-                return nullable
-            return isinstance(value, list) and all(item(entry) for entry in value)
-
-        return list_passes
-    return None
+# Keywords that make an array's items depend on each other or on their
+# position; an array schema using one is validated whole, never item by item.
+_ITEMS_TOGETHER = {"prefixItems", "contains", "minContains", "maxContains", "uniqueItems", "unevaluatedItems"}
 
 
 class FieldValidator:
-    """Checks front matter values field by field against the schema's properties.
+    """Checks front matter values field by field against the schema's properties, with jsonschema.
 
     The same as validating the whole document, minus `required` and
-    `additionalProperties` (lint words those itself), but each (field, value)
-    is checked once per run: across a knowledge base the severities,
-    statuses, tags and authors repeat, and jsonschema's per-call overhead
-    was a third of lint's time.
+    `additionalProperties` (lint words those itself), but cheaper across a
+    knowledge base, where severities, statuses, tags and authors repeat:
+    jsonschema's per-call cost was a third of lint's time. So each (field,
+    value) is validated once per run, and a list field's items one by one
+    (`items` applies to each item alone), so that `[dns, cache]` and
+    `[cache, db]` share the work for `cache`.
     """
 
     MAX_MEMO = 50_000
@@ -200,30 +161,46 @@ class FieldValidator:
     def __init__(self, config: KBConfig):
         self.schema = front_matter_schema(config)
         full = validator(config, self.schema)
-        self._by_key = {key: full.evolve(schema=sub) for key, sub in self.schema["properties"].items()}
-        self._memo: dict[tuple[str, Any], list[SchemaProblem]] = {}
-        self._passes = {key: _quick_pass(sub, full.format_checker) for key, sub in self.schema["properties"].items()}
+        self._whole: dict[str, Any] = {}
+        self._container: dict[str, Any] = {}
+        self._item: dict[str, Any] = {}
+        # Containers whose schema, `items` aside, says only what type they are.
+        self._type_only: set[str] = set()
+        for key, sub in self.schema["properties"].items():
+            items = sub.get("items")
+            if isinstance(items, dict) and not _ITEMS_TOGETHER & set(sub):
+                container = {k: v for k, v in sub.items() if k != "items"}
+                self._container[key] = full.evolve(schema=container)
+                self._item[key] = full.evolve(schema=items)
+                if set(container) <= {"type", "description"}:
+                    self._type_only.add(key)
+            else:
+                self._whole[key] = full.evolve(schema=sub)
+        self._memo: dict[tuple, list[SchemaProblem]] = {}
 
     def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []
         for key, value in meta.items():
-            check = self._by_key.get(key)
-            if check is None:
-                continue
-            passes = self._passes.get(key)
-            if passes is not None and passes(value):
-                continue
-            frozen = _freeze(value)
-            memo_key = (key, frozen)
-            cached = self._memo.get(memo_key) if frozen is not None else None
-            if cached is None:
-                cached = [
-                    SchemaProblem(e.validator, (key, *e.absolute_path), e.instance, e.validator_value, e.schema)
-                    for e in check.iter_errors(value)
-                ]
-                if frozen is not None:
-                    if len(self._memo) >= self.MAX_MEMO:
-                        self._memo.clear()
-                    self._memo[memo_key] = cached
-            found.extend(cached)
+            if key in self._whole:
+                found.extend(self._check(self._whole[key], (key, _freeze(value)), value, (key,)))
+            elif key in self._container:
+                memo_key = (key, "type", type(value).__name__) if key in self._type_only else None
+                found.extend(self._check(self._container[key], memo_key, value, (key,)))
+                if isinstance(value, list):
+                    for index, item in enumerate(value):
+                        found.extend(self._check(self._item[key], (key, "item", _freeze(item)), item, (key, index)))
         return found
+
+    def _check(self, check, memo_key: tuple | None, value: Any, where: tuple) -> list[SchemaProblem]:
+        if memo_key is not None and None in memo_key:
+            memo_key = None  # a mapping: not memoised
+        cached = self._memo.get(memo_key) if memo_key is not None else None
+        if cached is None:
+            # Paths are kept relative to the value, so one memo entry serves every position of an item.
+            cached = [SchemaProblem(e.validator, tuple(e.absolute_path), e.instance, e.validator_value, e.schema)
+                      for e in check.iter_errors(value)]
+            if memo_key is not None:
+                if len(self._memo) >= self.MAX_MEMO:
+                    self._memo.clear()
+                self._memo[memo_key] = cached
+        return [problem._replace(path=(*where, *problem.path)) for problem in cached] if cached else cached

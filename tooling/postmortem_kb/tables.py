@@ -13,6 +13,8 @@ import io
 import unicodedata
 from typing import Sequence
 
+from postmortem_kb.terminal import plain
+
 GAP = "  "
 ELLIPSIS = "…"
 
@@ -47,8 +49,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _one_line(value: object) -> str:
-    # A newline or tab inside a cell would break the row apart.
-    return " ".join(str(value).split())
+    # A newline or tab inside a cell would break the row apart, and a
+    # terminal escape sequence in a title must not reach the terminal.
+    return " ".join(plain(value).split())
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int = 80,
@@ -78,11 +81,24 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width
     return "\n".join(lines)
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula
+# (`=HYPERLINK(...)`, `@SUM(...)`, `+cmd|...`); OWASP's advice is to make it
+# text with a leading apostrophe, which spreadsheets show as nothing.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -1,10 +1,15 @@
-"""What each template declares: its sections and which of them are required.
+"""What each template declares, and what a postmortem must have.
 
 A template lists its required sections in a Jinja comment on its first
 lines, `{# requires: Summary, Impact, Timeline #}`; without one, every
-level-2 heading in the template is required. Lint reads this through
-`required_sections`, so a postmortem is held to the template it was made
-from (its `template:` front matter key).
+level-2 heading in the template is required.
+
+`required_sections` is the one answer to "which sections must this
+postmortem have": the config's `required_sections` (the knowledge base's
+floor, for every postmortem) plus the sections its template (its
+`template:` front matter key) requires. A template can add to the config's
+list, never take away from it. Lint, `postmortem templates` and the
+template checks all ask it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from postmortem_kb.config import KBConfig
+from postmortem_kb.config import KBConfig, normalise_heading
 
 _REQUIRES = re.compile(r"\{#-?\s*requires:\s*(?P<names>.*?)\s*-?#\}", re.DOTALL)
 _HEADING = re.compile(r"^##\s+(?P<name>[^#\n].*?)\s*#*\s*$", re.MULTILINE)
@@ -39,16 +44,50 @@ def template_sections(path: Path) -> tuple[list[str], list[str]]:
 
 
 def required_sections(config: KBConfig, template_name: object) -> list[str]:
-    """The sections a postmortem must have: its template's, else the config's."""
+    """The sections a postmortem made from `template_name` must have (None or "" for no template).
+
+    The template's required sections in its order, then the config's
+    `required_sections` it does not list; each as its canonical name (the
+    one lint compares with), so an alias or another case counts once. An
+    unknown template adds nothing: the config's list still holds.
+    """
+    return _required(config, _template_path(config, template_name))
+
+
+def _required(config: KBConfig, template: Path | None) -> list[str]:
+    names = list(config.required_sections)
+    if template is not None:
+        names = [*template_sections(template)[1], *names]
+    canonical = config.heading_map()
+    return list(dict.fromkeys(canonical.get(normalise_heading(name), name) for name in names))
+
+
+def _template_path(config: KBConfig, template_name: object) -> Path | None:
     from postmortem_kb.scaffold import ScaffoldError, find_template
 
-    if isinstance(template_name, str) and template_name.strip():
-        try:
-            path = find_template(config, template_name.strip())
-        except ScaffoldError:
-            return list(config["required_sections"])
-        return template_sections(path)[1]
-    return list(config["required_sections"])
+    if not isinstance(template_name, str) or not template_name.strip():
+        return None
+    try:
+        return find_template(config, template_name.strip())
+    except ScaffoldError:
+        return None
+
+
+def requirements_digest(config: KBConfig) -> str:
+    """A digest of everything `required_sections` reads besides the config: every template's declarations.
+
+    A cache of lint findings keys on it, so that editing a template's
+    `{# requires: ... #}` invalidates what was found under the old one.
+    """
+    import hashlib
+
+    from postmortem_kb.scaffold import available_templates
+
+    digest = hashlib.blake2b(digest_size=16)
+    for name, path in sorted(available_templates(config).items()):
+        sections, required = _read_declarations(path, path.stat().st_mtime_ns)
+        digest.update(repr((name, str(path), sections, required)).encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass
@@ -86,8 +125,9 @@ def catalog(config: KBConfig) -> list[TemplateInfo]:
             origin = "team, overrides built-in"
         else:
             origin = "team"
-        sections, required = template_sections(path)
-        infos.append(TemplateInfo(name, path, origin, sections, required, check_template(config, name, path)))
+        sections = template_sections(path)[0]
+        infos.append(TemplateInfo(name, path, origin, sections, _required(config, path),
+                                  check_template(config, name, path)))
     return infos
 
 
@@ -105,7 +145,7 @@ def check_template(config: KBConfig, name: str, path: Path) -> list[str]:
     from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, render_template, template_context
 
     sample = NewPostmortem(
-        title="Sample title", date=dt.date(2024, 1, 1), severity=config["severities"][0],
+        title="Sample title", date=dt.date(2024, 1, 1), severity=config.severities[0],
         tags=["sample-tag"], services=["sample-service"], authors=["sample-author"], template=name,
     )
     try:
@@ -121,12 +161,21 @@ def check_template(config: KBConfig, name: str, path: Path) -> list[str]:
                         "sections this postmortem must have; add `template: {{ template }}`")
     known = set(config.heading_map().values())
     present = {s.canonical for s in pm.sections if s.top_level}
-    for section in template_sections(path)[1]:
+    from_config = set(_required(config, None))
+    for section in _required(config, path):
         if section not in known:
             problems.append(
                 f"{path}: required section {section!r} is not a section lint knows; add it to `section_aliases` "
                 f"in postmortem-kb.yml (`{section}: []`) so lint can recognise it"
             )
-        elif section not in present:
+        elif section in present:
+            continue
+        elif section in from_config:
+            problems.append(
+                f"{path}: required section {section!r} (`required_sections` in postmortem-kb.yml) has no "
+                f"`## {section}` heading in the template, so a postmortem made from it fails lint until one is "
+                f"added; add the heading to the template (a team copy in the templates folder overrides a built-in)"
+            )
+        else:
             problems.append(f"{path}: required section {section!r} has no `## {section}` heading in the template")
     return problems

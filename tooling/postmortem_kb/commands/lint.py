@@ -70,6 +70,8 @@ def lint(ctx, paths, output_format, color, jobs, no_cache) -> None:
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)
     findings = report.findings
+    if report.cache_refused:
+        click.echo(f"warning: {report.cache_refused}", err=True)
     if output_format == "json":
         click.echo(formats.format_json(findings))
         click.echo(formats.summary_line(findings, report.files), err=True)

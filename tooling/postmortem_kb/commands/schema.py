@@ -1,4 +1,4 @@
-"""`postmortem schema`: print the front matter JSON Schema for editors."""
+"""`postmortem schema`: print a JSON Schema for editors (front matter, or postmortem-kb.yml)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from postmortem_kb.commands.common import kb_config
 
 
 @click.command()
+@click.option("--config", "of_config", is_flag=True,
+              help="Print the schema of postmortem-kb.yml instead (the one every command validates it with).")
 @click.pass_context
-def schema(ctx) -> None:
+def schema(ctx, of_config: bool) -> None:
     """Print the JSON Schema of postmortem front matter, derived from the config.
 
     It is the schema lint validates against: severities, statuses, required
@@ -17,13 +19,24 @@ def schema(ctx) -> None:
     editor's YAML or front matter support at the file to get completion and
     checks as you type.
 
+    With --config, print the schema of postmortem-kb.yml itself: every
+    setting with its type, default and description. It does not depend on
+    the knowledge base, so it prints even when postmortem-kb.yml is broken.
+
     \b
     Examples:
       postmortem schema > .vscode/postmortem.schema.json
+      postmortem schema --config > .vscode/postmortem-kb.schema.json
       postmortem schema | python -m json.tool
     """
     import json
 
-    from postmortem_kb.schema import front_matter_schema
+    if of_config:
+        from postmortem_kb.config import config_schema
 
-    click.echo(json.dumps(front_matter_schema(kb_config(ctx)), indent=2, ensure_ascii=False))
+        document = config_schema()
+    else:
+        from postmortem_kb.schema import front_matter_schema
+
+        document = front_matter_schema(kb_config(ctx))
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

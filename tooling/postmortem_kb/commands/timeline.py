@@ -95,20 +95,30 @@ def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pi
     """
     import json
 
+    import datetime as dt
+
     from postmortem_kb.importers import ImportFailure
     from postmortem_kb.importers.timeline_merge import find_postmortem, merge_timeline
-    from postmortem_kb.kb import display_path
-    from postmortem_kb.loader import load_postmortem
-    from postmortem_kb.times import postmortem_zone
+    from postmortem_kb.kb import display_path, load_one
+    from postmortem_kb.zones import zone_from_text
 
     config = kb_config(ctx)
     try:
         path = find_postmortem(config, pm_id)
-        zone = postmortem_zone(load_postmortem(path, config).meta, config["timezone"])
+        known = load_one(path, config).timeline_zone.value
+        zone_of_postmortem = zone_from_text(known) if known else None
+        # Times an export gives without an offset are in the postmortem's
+        # zone; with none known, in UTC (the rows then say so).
+        zone = zone_of_postmortem.tz if zone_of_postmortem is not None else dt.timezone.utc
         start, end = _bound(since, zone, False, "--since"), _bound(until, zone, True, "--until")
         if start and end and start > end:
             fail(f"--since {since} is after --until {until}", EXIT_USAGE)
-        data = read_export(source, export, zone, users, pinned_only)
+        try:
+            data = read_export(source, export, zone, users, pinned_only)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+            # An export whose values have types its tool never writes.
+            raise ImportFailure(f"{export}: this {source} export has a value of an unexpected shape "
+                                f"({type(exc).__name__}: {exc}); nothing written") from None
         result = merge_timeline(config, pm_id, data.rows, since=start, until=end, dry_run=dry_run,
                                 lock_timeout=lock_timeout)
     except ImportFailure as exc:

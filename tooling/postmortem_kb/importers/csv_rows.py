@@ -15,7 +15,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow
+from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, read_export_text, representable
 
 TIME_COLUMNS = ("time", "timestamp", "when", "datetime", "date_time", "date and time", "created_at", "created", "date",
                 "clock")
@@ -48,23 +48,29 @@ def _parse_time(value: str, zone: dt.tzinfo) -> dt.datetime | None:
         return None
     if len(text) <= 10:  # a bare date is not a time
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    return moment if representable(moment) else None
 
 
 def read_csv(path: Path, zone: dt.tzinfo) -> TimelineExport:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ImportFailure(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError:
-        raise ImportFailure(f"{path}: is not UTF-8 text, so not a CSV export") from None
+    text = read_export_text(path, "CSV")
     if not text.strip():
         raise ImportFailure(f"{path}: the file is empty; expected a CSV with a header row and a time column")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # strict: an unterminated quote is an error at its line, not rows
+    # silently folded into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    try:
+        return _read_rows(path, reader, zone)
+    except csv.Error as exc:
+        raise ImportFailure(f"{path}:{reader.line_num}: not valid CSV ({exc}); check the quotes on this row "
+                            f"(cells are limited to {csv.field_size_limit():,} characters)") from None
+
+
+def _read_rows(path: Path, reader, zone: dt.tzinfo) -> TimelineExport:
     header = next(reader)
     time_col = _find(header, TIME_COLUMNS)
     date_col = _find(header, ("date",))

@@ -3,15 +3,25 @@
 The source may carry YAML front matter (Hugo, Jekyll), TOML front matter
 between `+++` lines (Hugo, Zola) or none at all. Its lines are copied as
 they are; only heading lines change: the title H1 moves into the front
-matter, levels shift so that sections are `##`, and a heading that matches a
-canonical section through the config's aliases takes the canonical name.
-A heading that maps nowhere stays, with its text, as a section of its own;
-required sections the original lacks are added as hint-only placeholders,
-which lint reports as empty until someone fills them in.
+matter and levels shift so that sections are `##`. A heading keeps its
+words: the loader maps `Timeline (all times PST)` onto Timeline by itself,
+and the words may carry meaning (there, the zone). A heading that maps
+nowhere stays as a section of its own; required sections the original lacks
+are added as hint-only placeholders, which lint reports as empty until
+someone fills them in.
 
-Nothing is guessed that cannot be read off the file: the incident times
-(`started_at`, ...) and the severity stay empty for the author to fill in,
-and a "Stats" list such as "Time to detection: 8 minutes" stays as text.
+Nothing is guessed that cannot be read off the file: severity stays empty,
+a "Stats" list such as "Time to detection: 8 minutes" stays as text. What
+the file does say is used and its origin reported: the date from the front
+matter, the file and folder names or the title's date prefix; the zone its
+text states for its times; a blog engine's `date` with a time as
+`started_at` when nothing better says when it started (the post's publish
+time, so the report asks to check it). A front matter value that v1 holds
+in another shape (a date-time cut to a date, categories made tags) is kept
+as it was under `imported.front_matter`, with every key v1 does not know.
+
+Every relative link and image is listed with its source line; the batch
+(`importers.batch`) copies the files they point at and retargets them.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import frontmatter
 import yaml
@@ -30,27 +40,55 @@ from postmortem_kb.config import KBConfig, normalise_heading
 from postmortem_kb.importers import ImportFailure
 from postmortem_kb.model import as_date
 
+if TYPE_CHECKING:
+    from postmortem_kb.importers.batch import LinkOutcome
+    from postmortem_kb.lint.rules_links import LocalLink
+
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
-# Files that describe a folder rather than an incident.
+# Files that describe a folder rather than an incident. A page bundle's
+# `index.md` is the exception (see `collect_sources`).
 FOLDER_FILES = {"readme.md", "index.md", "_index.md", "license.md", "changelog.md"}
+BUNDLE_FILES = {"index.md", "index.markdown"}
 LEAD = "(text before the first heading)"
 HINT_OPEN = "<!-- hint: "
 
 # Front matter keys of blog engines that map onto format v1.
 DATE_KEYS = ("date", "publishDate", "publishdate", "pubDate", "created")
 SUMMARY_KEYS = ("summary", "description")
-# Keys whose value goes into format v1 as it is (others are mapped or kept aside).
-V1_KEYS = {"title", "authors", "author", "tags", "categories", "services", "started_at", "detected_at",
-           "mitigated_at", "resolved_at", "related"}
+SERVICE_KEYS = ("services", "service", "affected_services", "components", "component", "systems", "system")
+AUTHOR_KEYS = ("authors", "author")
+V1_TIMES = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+_READ_KEYS = {"title", "severity", "tags", "categories", "timezone", "related", *DATE_KEYS, *SUMMARY_KEYS,
+              *SERVICE_KEYS, *AUTHOR_KEYS, *V1_TIMES}
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+# English month names and their three-letter forms ("Sept" too), for a title's date prefix.
+_MONTHS = {**{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
+           **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)}, "sept": 9}
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d])")
 _PM_YEAR = re.compile(r"^PM((?:19|20)\d{2})-", re.IGNORECASE)
 _PM_PREFIX = re.compile(r"^PM[\w]{4}-[\w]+\s*-\s*", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_ ]*")
-# "All times in UTC.", "Date and Time in CET", "times are in Europe/Copenhagen"
-_TIMES_IN = re.compile(
-    r"\btimes?\s+(?:are\s+|is\s+)?(?:in|shown\s+in)\s+([A-Za-z][A-Za-z_/]*(?:[+-]\d{2}:?\d{2})?)", re.IGNORECASE
+_MONTH_DAY_PREFIX = re.compile(r"^\d{2}[-_]\d{2}[-_ ]+")
+# A title that opens with the incident's date: "2017-09-27, Hub 403",
+# "[2017-09-27] Hub 403", "Sept 27, 2017 - Hub 403", "27 September 2017: Hub 403".
+_TITLE_DATE = re.compile(
+    r"""^\s*[\[(]?\s*(?:
+          (?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
+        | (?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{2})
+        | (?P<d3>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon3>[A-Za-z]{3,9})\.?,?\s+(?P<y3>(?:19|20)\d{2})
+        )\s*[\])]?(?:\s*[-\u2013\u2014:|,]+\s*|\s+)(?P<rest>\S.*)$""",
+    re.VERBOSE,
 )
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_YEAR_MONTH = re.compile(r"^((?:19|20)\d{2})[-_](\d{2})$")
+_TWO_DIGITS = re.compile(r"^\d{2}$")
+_NAME_MONTH_DAY = re.compile(r"^(\d{2})[-_](\d{2})(?:[-_ ]|$)")
+_NAME_DAY = re.compile(r"^(\d{2})(?:[-_ ]|$)")
+# A blog engine's date with a time: "2017-12-10T11:13:53+08:00", "2017-12-10 11:13:53 +0800".
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 
 
 class _TomlFrontMatter(frontmatter.default_handlers.BaseHandler):
@@ -67,6 +105,51 @@ _YAML = frontmatter.YAMLHandler()
 _TOML = _TomlFrontMatter()
 
 
+@dataclass(frozen=True)
+class HeadingReport:
+    """What became of one heading of the source."""
+
+    heading: str  # as written
+    line: int  # in the source file
+    level: int  # in the output (the title H1: 1)
+    section: str | None  # the canonical section it maps onto, if it is a top-level one
+    mapped_by: str | None  # "config", "alias", "words" (classify_heading), "lead"; None when unmapped
+    written_as: str  # the heading line in the output ("" for the title, which moved to front matter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"heading": self.heading, "line": self.line, "level": self.level, "section": self.section,
+                "mapped_by": self.mapped_by, "written_as": self.written_as}
+
+
+@dataclass(frozen=True)
+class StatedZone:
+    """A zone the text states for its times, and where."""
+
+    value: str  # an IANA name, "UTC" or an offset ("+02:00")
+    line: int  # in the source file
+    text: str  # the statement as written
+    note: str = ""
+
+    @property
+    def source(self) -> str:
+        return f"statement at line {self.line}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the import could not do, at a line of the source (a link it could not resolve)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path.as_posix(), "line": self.line, "message": self.message}
+
+
 @dataclass
 class ImportedPost:
     """The converted text and an account of every decision made on the way."""
@@ -80,14 +163,38 @@ class ImportedPost:
     date_origin: str
     front_matter_format: str  # "yaml", "toml" or "none"
     date_key: str | None = None  # the front matter key the date came from
-    mapped: list[tuple[str, str]] = field(default_factory=list)  # (original heading, canonical name)
-    kept: list[str] = field(default_factory=list)  # headings that map nowhere, kept as sections
+    headings: list[HeadingReport] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # placeholders added
     to_fill: list[str] = field(default_factory=list)  # required front matter left empty
     notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    zone: tuple[str, str] | None = None  # (value written to `timezone:`, where it was found)
+    started_at_from: str | None = None
     timeline_rows: int = 0
     timeline_errors: int = 0
     action_items: int = 0
+    # Relative links and images of the body (lines of the body below), and
+    # for each line of the body the source file's line it came from (None
+    # for lines the import wrote: placeholders, a new Summary heading).
+    links: list["LocalLink"] = field(default_factory=list)
+    link_outcomes: list["LinkOutcome"] = field(default_factory=list)  # filled by the batch
+    line_origins: list[int | None] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.name.removesuffix(".md")
+
+    @property
+    def mapped(self) -> list[tuple[str, str]]:
+        return [(h.heading, h.section) for h in self.headings if h.section]
+
+    @property
+    def kept(self) -> list[str]:
+        """Top-level headings that map nowhere (or repeat a section), kept as sections of their own."""
+        return [h.heading for h in self.headings if h.level == 2 and not h.section]
+
+    def source_line(self, body_index: int) -> int | None:
+        return self.line_origins[body_index] if 0 <= body_index < len(self.line_origins) else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,10 +205,16 @@ class ImportedPost:
             "date": self.date.isoformat() if self.date else None,
             "date_from": self.date_origin,
             "front_matter": self.front_matter_format,
-            "mapped": [{"heading": h, "section": c} for h, c in self.mapped],
+            "timezone": {"value": self.zone[0], "source": self.zone[1]} if self.zone else None,
+            "started_at_from": self.started_at_from,
+            "headings": [h.as_dict() for h in self.headings],
+            "mapped": [{"heading": h.heading, "section": h.section, "mapped_by": h.mapped_by, "line": h.line}
+                       for h in self.headings if h.section],
             "kept": self.kept,
             "missing": self.missing,
             "to_fill": self.to_fill,
+            "links": [outcome.as_dict() for outcome in self.link_outcomes],
+            "findings": [f.as_dict() for f in self.findings],
             "notes": self.notes,
             "timeline_rows": self.timeline_rows,
             "timeline_rows_with_errors": self.timeline_errors,
@@ -119,10 +232,11 @@ class _Heading:
 
 @dataclass
 class _Chunk:
-    """A top-level section of the output (or the lead text), as lines."""
+    """A top-level section of the output (or the lead text): lines and the source line of each."""
 
     canonical: str | None
     lines: list[str]
+    origins: list[int | None]
 
 
 # -- discovering files ------------------------------------------------------
@@ -138,6 +252,23 @@ def looks_like_markdown(path: Path) -> bool:
         return False
     first = next((line.strip() for line in head.decode("utf-8", "replace").splitlines() if line.strip()), "")
     return first.startswith(("#", "---", "+++"))
+
+
+def is_page_bundle(path: Path, walked: Path) -> bool:
+    """An `index.md` that is a post of its own (a Hugo page bundle, `2023-04-25/index.md`), not a folder's index.
+
+    It sits in a folder below the one walked and either that folder's name
+    has a date or the file opens with front matter, as a bundle's does.
+    """
+    if path.name.lower() not in BUNDLE_FILES or path.parent == walked:
+        return False
+    if _date_from_path(path) is not None:
+        return True
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
 
 
 def collect_sources(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -157,7 +288,7 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str
             relative = candidate.relative_to(path)
             if any(part.startswith(".") for part in relative.parts):
                 continue
-            if candidate.name.lower() in FOLDER_FILES:
+            if candidate.name.lower() in FOLDER_FILES and not is_page_bundle(candidate, path):
                 passed.append((candidate, "a folder's readme or index, not a postmortem"))
             elif candidate.suffix.lower() in MARKDOWN_SUFFIXES:
                 chosen.append(candidate)
@@ -168,7 +299,7 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str
     return chosen, passed
 
 
-# -- conversion ---------------------------------------------------------------
+# -- reading the source ---------------------------------------------------------
 
 
 def read_source(path: Path) -> str:
@@ -263,6 +394,15 @@ def _text_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+def _plain_list(value: Any) -> bool:
+    """Whether `_text_list` keeps all of the value (no mapping whose other keys it drops)."""
+    if isinstance(value, dict):
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_plain_list(v) for v in value)
+    return True
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -271,44 +411,168 @@ def _unique(values: list[str]) -> list[str]:
     return seen
 
 
-def _title_from_name(path: Path) -> str:
-    stem = path.name[: -len(path.suffix)] if path.suffix.lower() in MARKDOWN_SUFFIXES else path.name
-    stem = _PM_PREFIX.sub("", stem)
-    stem = _DATE_PREFIX.sub("", stem)
-    return " ".join(stem.replace("_", " ").split()) or path.name
+# -- titles and dates from names and headings ---------------------------------------
 
 
-def _date_from_name(path: Path) -> dt.date | None:
-    match = _ISO_DATE.search(path.name)
-    if not match:
-        return None
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
     try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return dt.date(year, month, day)
     except ValueError:
         return None
 
 
+def split_title_date(title: str) -> tuple[dt.date | None, str]:
+    """(date, rest) of a title that opens with a date ("2017-09-27, Hub 403"); (None, title) otherwise."""
+    match = _TITLE_DATE.match(title)
+    if not match:
+        return None, title
+    if match.group("y"):
+        date = _valid_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+    else:
+        month = _MONTHS.get((match.group("mon") or match.group("mon3")).lower())
+        if month is None:
+            return None, title
+        day = int(match.group("d2") or match.group("d3"))
+        date = _valid_date(int(match.group("y2") or match.group("y3")), month, day)
+    rest = match.group("rest").strip()
+    if date is None or not rest:
+        return None, title
+    return date, rest
+
+
+def _date_from_path(path: Path) -> tuple[dt.date, str] | None:
+    """The date the file's name, or its name and folders, give: (date, how it was read).
+
+    `2023-04-25-x.md`; `2023-04/04-25-x.md` and `2023/04-25-x.md` (folder
+    and name); `2023/04/25/x.md`, `2023/04/25-x.md`; `2023-04-25/index.md`
+    and `2023-04-25-x/index.md` (a page bundle's folder).
+    """
+    match = _ISO_DATE.search(path.name)
+    if match:
+        date = _valid_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if date:
+            return date, "file name"
+    parents = [p.lower() for p in path.parent.parts]
+    if parents:
+        match = _ISO_DATE.search(parents[-1])
+        if match and _ISO_DATE.match(parents[-1]):
+            date = _valid_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if date:
+                return date, f"folder name ({path.parent.name}/)"
+    found = _date_from_folders(path.name, parents)
+    if found:
+        return found, f"folder and file name ({'/'.join(path.parts[-min(len(path.parts), 4):])})"
+    return None
+
+
+def _date_from_folders(name: str, parents: list[str]) -> dt.date | None:
+    # The name (or the last folder, for a bundle) continues the date its folders begin.
+    stems = [name] + ([parents[-1]] if name.lower() in BUNDLE_FILES and parents else [])
+    for n, stem in enumerate(stems):
+        folders = parents[: len(parents) - n]
+        if not folders:
+            continue
+        month_day = _NAME_MONTH_DAY.match(stem)
+        year_month = _YEAR_MONTH.match(folders[-1])
+        if year_month and month_day:
+            if int(month_day.group(1)) == int(year_month.group(2)):
+                return _valid_date(int(year_month.group(1)), int(year_month.group(2)), int(month_day.group(2)))
+            continue
+        day = _NAME_DAY.match(stem)
+        if year_month and day:
+            return _valid_date(int(year_month.group(1)), int(year_month.group(2)), int(day.group(1)))
+        if _YEAR.match(folders[-1]) and month_day:
+            return _valid_date(int(folders[-1]), int(month_day.group(1)), int(month_day.group(2)))
+        if len(folders) >= 2 and _YEAR.match(folders[-2]) and _TWO_DIGITS.match(folders[-1]) and day:
+            return _valid_date(int(folders[-2]), int(folders[-1]), int(day.group(1)))
+    # `2023/04/25/slug.md` or `2023/04/25/index.md`: the folders hold all of it.
+    if len(parents) >= 3 and _YEAR.match(parents[-3]) and _TWO_DIGITS.match(parents[-2]) and _TWO_DIGITS.match(parents[-1]):
+        return _valid_date(int(parents[-3]), int(parents[-2]), int(parents[-1]))
+    return None
+
+
+def _readable(stem: str, day_first: bool = False) -> str:
+    """`04-25-user-account-compromise` -> `User account compromise`; a name with spaces keeps its hyphens.
+
+    `day_first`: the name opens with the day its folders' date continues (`2023-04/25-x.md`).
+    """
+    stem = _PM_PREFIX.sub("", stem)
+    stem = _DATE_PREFIX.sub("", stem)
+    stem, month_day = _MONTH_DAY_PREFIX.subn("", stem)
+    if day_first and not month_day:
+        stem = _NAME_DAY.sub("", stem, count=1)
+    if " " in stem.strip():
+        text = " ".join(stem.replace("_", " ").split())
+    else:
+        text = " ".join(re.sub(r"[-_]+", " ", stem).split())
+        if text and text == text.lower():
+            text = text[0].upper() + text[1:]
+    return "" if re.fullmatch(r"[\d\W_]*", text) else text
+
+
+def _title_from_name(path: Path) -> str:
+    stem = path.name[: -len(path.suffix)] if path.suffix.lower() in MARKDOWN_SUFFIXES else path.name
+    if path.name.lower() in BUNDLE_FILES:
+        # A bundle's `index.md` is named by its folder; `2023/04/25/index.md` by the nearest folder with words.
+        for folder in reversed(path.parent.parts[-4:]):
+            if _readable(folder):
+                return _readable(folder)
+        return stem
+    dated = _date_from_path(path)
+    return _readable(stem, day_first=bool(dated and dated[1].startswith("folder and file"))) or stem
+
+
 def _date_from_text(text: str) -> dt.date | None:
     for match in _ISO_DATE.finditer(text):
-        try:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            continue
+        date = _valid_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if date:
+            return date
     return None
 
 
-def _stated_timezone(body: str) -> tuple[str, str] | None:
-    """A zone the text states for its times ("All times in UTC."), if it is one we can use."""
-    from postmortem_kb.times import parse_timezone
+def _moment(value: Any) -> dt.datetime | None:
+    """A front matter date-time (YAML timestamp, TOML datetime or a string), else None; a bare date is not one."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _DATE_TIME.match(value.strip())
+    if not match:
+        return None
+    date, clock, zone = match.groups()
+    clock = clock if len(clock.split(":")[0]) == 2 else "0" + clock
+    if zone and zone.upper() != "Z" and ":" not in zone:
+        zone = zone[:3] + ":" + zone[3:]
+    try:
+        return dt.datetime.fromisoformat(f"{date}T{clock}{'+00:00' if zone and zone.upper() == 'Z' else zone or ''}")
+    except ValueError:
+        return None
 
-    # "three times in a row" also matches; the first phrase naming a real zone wins.
-    for match in _TIMES_IN.finditer(body):
-        name = match.group(1)
-        if name.upper() in ("UTC", "GMT", "Z"):
-            name = "UTC"
-        if len(name) > 1 and parse_timezone(name) is not None:
-            return name, " ".join(match.group(0).split())
-    return None
+
+# -- the stated zone -------------------------------------------------------------------
+
+
+def find_stated_zone(lines: list[str], first_line: int, on: dt.date | None = None) -> StatedZone | None:
+    """The zone the text states for its times ("All times in PDT."), with its file line.
+
+    `postmortem_kb.zones` reads the statement, as it does for every face, so
+    import and loader agree; `on` (the incident's date) lets it say when a
+    name does not fit the day ("PST" in July is read as PDT).
+    """
+    from postmortem_kb.zones import check_statement, find_zone_statements
+
+    statements = find_zone_statements(lines, first_line)
+    if not statements:
+        return None
+    first = statements[0]
+    notes = [message for _, message in check_statement(first, on)]
+    others = [f"{s.text!r} at line {s.line}" for s in statements[1:] if s.zone.name != first.zone.name]
+    if others:
+        notes.append(f"the text also states {', '.join(others)}; the first statement is used for `timezone:`")
+    return StatedZone(first.zone.name, first.line, first.text, "; ".join(notes))
+
+
+# -- the template's sections -------------------------------------------------------------
 
 
 @dataclass
@@ -343,13 +607,24 @@ def section_plan(config: KBConfig, template: str) -> SectionPlan:
     return SectionPlan(order, bodies, required)
 
 
-def _find_title(meta: dict[str, Any], headings: list[_Heading], lines: list[str],
-                path: Path) -> tuple[str, str, _Heading | None]:
-    """(title, where from, the H1 that held it if it is to leave the body).
+# -- conversion ---------------------------------------------------------------
 
-    The front matter's title, else a leading H1, else the file name. A
-    leading H1 that repeats the front matter's title leaves the body; one
-    that says something else stays in the text as a section.
+
+@dataclass
+class _Title:
+    text: str
+    origin: str
+    heading: _Heading | None  # the leading H1 that held it, which leaves the body
+    written: str  # the title as the source wrote it
+    date: dt.date | None  # the date its prefix gave ("2017-09-27, Hub 403")
+
+
+def _find_title(meta: dict[str, Any], headings: list[_Heading], lines: list[str], path: Path) -> _Title:
+    """The front matter's title, else a leading H1, else the file name.
+
+    A leading H1 that repeats the front matter's title leaves the body; one
+    that says something else stays in the text as a section. A date the
+    title opens with is the incident's date, not part of its name.
     """
     fm_title = " ".join(str(meta.get("title") or "").split())
     first = headings[0] if headings else None
@@ -358,10 +633,27 @@ def _find_title(meta: dict[str, Any], headings: list[_Heading], lines: list[str]
             and (not fm_title or normalise_heading(first.text) == normalise_heading(fm_title))):
         title_heading = first
     if fm_title:
-        return fm_title, "front matter", title_heading
-    if title_heading is not None:
-        return " ".join(title_heading.text.split()), "first heading", title_heading
-    return _title_from_name(path), "file name", None
+        written, origin = fm_title, "front matter"
+    elif title_heading is not None:
+        written, origin = " ".join(title_heading.text.split()), "first heading"
+    else:
+        return _Title(_title_from_name(path), "file name", None, "", None)
+    date, rest = split_title_date(written)
+    return _Title(rest, origin, title_heading, written, date)
+
+
+def _classifier(config: KBConfig):
+    """classify_heading, asked once per distinct heading text."""
+    from postmortem_kb import loader
+
+    answers: dict[str, tuple[str | None, str | None]] = {}
+
+    def classify(text: str) -> tuple[str | None, str | None]:
+        if text not in answers:
+            answers[text] = loader.classify_heading(text, config) if text.strip() else (None, None)
+        return answers[text]
+
+    return classify
 
 
 def convert_post(path: Path, config: KBConfig, template: str = "default",
@@ -371,84 +663,87 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     `plan` is `section_plan(config, template)`, passed in by a batch so the
     template is rendered once rather than once a file.
     """
+    from postmortem_kb.lint.rules_links import find_local_links, may_have_local_links
     from postmortem_kb.loader import parse_postmortem
     from postmortem_kb.scaffold import slugify
 
     text = read_source(path)
     meta, body, fm_format = split_front_matter(text, path)
+    # Every output line remembers its source line, for the report's file:line.
+    first_line = text.count("\n", 0, len(text) - len(body)) + 1
     lines = body.split("\n")
     headings = _headings(body)
-    heading_map = config.heading_map()
+    classify = _classifier(config)
 
-    title, title_origin, title_heading = _find_title(meta, headings, lines, path)
-    sections = [h for h in headings if h is not title_heading]
+    title = _find_title(meta, headings, lines, path)
+    sections = [h for h in headings if h is not title.heading]
 
     # Shift levels so that the document's sections are `##`. The level of the
     # headings that name canonical sections decides, so a stray `# Stats`
     # among `## Summary`, `## Timeline` becomes a section beside them.
-    canonical_levels = [h.level for h in sections if heading_map.get(normalise_heading(h.text))]
+    canonical_levels = [h.level for h in sections if classify(h.text)[0]]
     base = min(canonical_levels or [h.level for h in sections] or [2])
-
-    def level_of(heading: _Heading) -> int:
-        return min(6, max(2, heading.level - base + 2))
-
     plan = plan or section_plan(config, template)
-    post = ImportedPost(source=path, name="", text="", title=title, title_origin=title_origin, date=None,
+    post = ImportedPost(source=path, name="", text="", title=title.text, title_origin=title.origin, date=None,
                         date_origin="", front_matter_format=fm_format)
-    chunks: list[_Chunk] = []
-    seen_canonical: set[str] = set()
+    if title.heading is not None:
+        post.headings.append(HeadingReport(title.heading.text, first_line + title.heading.start, 1, None, None, ""))
 
-    # Text before the first section is the post's lead; with no Summary
-    # section of its own, it is the summary.
-    lead = lines[title_heading.end if title_heading else 0: sections[0].start if sections else len(lines)]
-    has_summary = any(
-        level_of(h) == 2 and heading_map.get(normalise_heading(h.text)) == "Summary" for h in sections
-    )
-    if "\n".join(lead).strip():
-        if not has_summary:
-            chunks.append(_Chunk("Summary", ["## Summary", "", *_strip_blank_edges(lead)]))
-            post.mapped.append((LEAD, "Summary"))
-            seen_canonical.add("Summary")
-        else:
-            chunks.append(_Chunk(None, _strip_blank_edges(lead)))
-    levels = _promote_canonical_subsections(sections, [level_of(h) for h in sections], heading_map)
+    levels = _promote_canonical_subsections(
+        sections, [min(6, max(2, h.level - base + 2)) for h in sections], classify)
+    chunks = _lead_chunk(lines, title, sections, levels, classify, post, first_line)
+    seen_canonical = {c.canonical for c in chunks if c.canonical}
     for n, heading in enumerate(sections):
         level = levels[n]
         end = sections[n + 1].start if n + 1 < len(sections) else len(lines)
         content = lines[heading.end:end]
-        text = heading.text
-        canonical = heading_map.get(normalise_heading(text)) if level == 2 else None
-        if level == 2 and canonical and canonical not in seen_canonical:
+        origins = [first_line + heading.start, *range(first_line + heading.end, first_line + end)]
+        canonical, mapped_by = classify(heading.text) if level == 2 else (None, None)
+        if canonical and canonical in seen_canonical:
+            post.notes.append(f"{heading.text!r} (line {first_line + heading.start}) is a second "
+                              f"{canonical} section; kept as a section of its own")
+            canonical = None
+        elif canonical:
             seen_canonical.add(canonical)
-            post.mapped.append((text, canonical))
-            new_heading = f"## {canonical}"
-        else:
-            if level == 2:
-                post.kept.append(text + (f" (a second {canonical} section)" if canonical else ""))
-                canonical = None
-            new_heading = f"{'#' * level} {text}" if text else "#" * level
+        # The author's words stay: the loader maps them, and they may say
+        # more than the canonical name ("Timeline (all times PST)").
+        new_heading = f"{'#' * level} {heading.text}" if heading.text else "#" * level
+        post.headings.append(HeadingReport(heading.text, first_line + heading.start, level, canonical,
+                                           mapped_by if canonical else None, new_heading))
         if level == 2 or not chunks:
-            chunks.append(_Chunk(canonical, [new_heading, *content]))
+            chunks.append(_Chunk(canonical, [new_heading, *content], origins))
         else:
             chunks[-1].lines.extend([new_heading, *content])
+            chunks[-1].origins.extend(origins)
 
     for name in plan.required:
         if name in seen_canonical:
             continue
         post.missing.append(name)
-        _insert_in_order(chunks, _Chunk(name, [f"## {name}", "", _placeholder(plan.bodies.get(name, ""))]), plan.order)
+        placeholder = ["## " + name, "", *_placeholder(plan.bodies.get(name, "")).split("\n")]
+        _insert_in_order(chunks, _Chunk(name, placeholder, [None] * len(placeholder)), plan.order)
 
-    new_body = _join_chunks(chunks)
+    body_lines, post.line_origins = _join_chunks(chunks)
+    new_body = "\n".join(body_lines) + "\n"
+    probe = parse_postmortem(new_body, path, config)
+    timed_rows = [e for e in probe.timeline if e.raw_time]
 
-    # The date: front matter, the file name, the first timeline row, a date in
-    # the text, and last the year of a "PM2021-005" name (marked approximate).
-    date, post.date_origin, post.date_key = _pick_date(meta, path, new_body, config)
-    post.date = date
+    # The date: front matter, the file (and folder) name, the title's date
+    # prefix, the first timeline row, a date in the text, and last the year
+    # of a "PM2021-005" name (marked approximate).
+    post.date, post.date_origin, post.date_key = _pick_date(meta, path, title, probe, new_body)
+    if title.date and post.date and title.date != post.date:
+        post.notes.append(f"the title opens with {title.date.isoformat()} but the date is {post.date.isoformat()} "
+                          f"(from the {post.date_origin}); check which is right")
+    elif title.date and title.origin == "front matter" and title.text != title.written:
+        post.notes.append(f"the date {title.date.isoformat()} left the title; the original title is kept "
+                          "under imported.front_matter")
 
-    front = _front_matter(meta, post, template, new_body)
+    zone = _zone(meta, lines, first_line, post)
+    front = _front_matter(meta, post, template, title, zone, has_timeline=bool(timed_rows))
     post.text = front + "\n" + new_body
-    slug = slugify(title)
-    post.name = f"{date.isoformat()}-{slug}.md" if date else f"undated-{slug}.md"
+    slug = slugify(post.title)
+    post.name = f"{post.date.isoformat()}-{slug}.md" if post.date else f"undated-{slug}.md"
     loaded = parse_postmortem(post.text, Path(post.name), config)
     if loaded.failed:
         # Never write a file that every face would then refuse to load.
@@ -461,7 +756,71 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     post.to_fill = [k for k in config["required_fields"] if _blank(loaded.meta.get(k))]
     if post.timeline_errors:
         post.notes.append(f"{post.timeline_errors} timeline row(s) have a time that does not parse; `postmortem lint` shows which")
+    if may_have_local_links(new_body):
+        post.links = find_local_links(new_body)
     return post
+
+
+def _lead_chunk(lines: list[str], title: _Title, sections: list[_Heading], levels: list[int], classify,
+                post: ImportedPost, first_line: int) -> list[_Chunk]:
+    """Text before the first section is the post's lead; with no Summary section of its own, it is the summary."""
+    start = title.heading.end if title.heading else 0
+    end = sections[0].start if sections else len(lines)
+    lead = lines[start:end]
+    if not "\n".join(lead).strip():
+        return []
+    first = next(n for n, line in enumerate(lead) if line.strip())
+    last = max(n for n, line in enumerate(lead) if line.strip())
+    kept, origins = lead[first:last + 1], list(range(first_line + start + first, first_line + start + last + 1))
+    has_summary = any(lvl == 2 and classify(h.text)[0] == "Summary" for h, lvl in zip(sections, levels))
+    if has_summary:
+        return [_Chunk(None, kept, origins)]
+    post.headings.append(HeadingReport(LEAD, origins[0], 2, "Summary", "lead", "## Summary"))
+    return [_Chunk("Summary", ["## Summary", "", *kept], [None, None, *origins])]
+
+
+def _pick_date(meta: dict[str, Any], path: Path, title: _Title, probe,
+               body: str) -> tuple[dt.date | None, str, str | None]:
+    """(date, where it came from, the front matter key it came from)."""
+    for key in DATE_KEYS:
+        date = as_date(meta.get(key))
+        if date and title.date and title.date != date:
+            # A blog's date is when the post went out; the date its title
+            # opens with is the incident's. The front matter's stays under `imported`.
+            return title.date, (f"date the title opens with ({title.written!r}); the front matter's `{key}` "
+                                f"({date.isoformat()}) is kept under imported.front_matter"), None
+        if date:
+            return date, "front matter" if key == "date" else f"front matter `{key}`", key
+    from_path = _date_from_path(path)
+    if from_path:
+        return from_path[0], from_path[1], None
+    if title.date:
+        return title.date, f"date the title opens with ({title.written!r})", None
+    first = next((e.time for e in probe.timeline if e.time is not None), None)
+    if first is not None:
+        return first.date(), "first timeline row with a time", None
+    date = _date_from_text(body)
+    if date:
+        return date, "first date in the text", None
+    year = _PM_YEAR.match(path.name)
+    if year:
+        return dt.date(int(year.group(1)), 1, 1), f"year in the file name only (PM{year.group(1)}): check it", None
+    return None, "not found", None
+
+
+def _zone(meta: dict[str, Any], lines: list[str], first_line: int, post: ImportedPost) -> str | None:
+    """The value for `timezone:`: the front matter's own, else the one the text states (never a made-up UTC)."""
+    own = meta.get("timezone")
+    if isinstance(own, str) and own.strip():
+        post.zone = (own, "front matter")
+        return own
+    stated = find_stated_zone(lines, first_line, post.date)
+    if stated is None:
+        return None
+    post.zone = (stated.value, stated.source)
+    post.notes.append(f"timezone: {stated.value} (statement at line {stated.line}: \"{stated.text}\")"
+                      + (f"; {stated.note}" if stated.note else ""))
+    return stated.value
 
 
 def _placeholder(template_body: str) -> str:
@@ -472,8 +831,7 @@ def _placeholder(template_body: str) -> str:
     return f"{HINT_OPEN}{note} -->" + (f"\n\n{template_body}" if template_body.strip() else "")
 
 
-def _promote_canonical_subsections(sections: list[_Heading], levels: list[int],
-                                   heading_map: dict[str, str]) -> list[int]:
+def _promote_canonical_subsections(sections: list[_Heading], levels: list[int], classify) -> list[int]:
     """Lift a sub-heading that names a canonical section the post lacks at the top.
 
     "# What happened / ## Timeline" is a post whose timeline sits one level
@@ -482,10 +840,10 @@ def _promote_canonical_subsections(sections: list[_Heading], levels: list[int],
     the same order; only where the section starts changes.
     """
     levels = list(levels)
-    top = {heading_map.get(normalise_heading(h.text)) for h, lvl in zip(sections, levels) if lvl == 2}
+    top = {classify(h.text)[0] for h, lvl in zip(sections, levels) if lvl == 2}
     n = 0
     while n < len(sections):
-        canonical = heading_map.get(normalise_heading(sections[n].text))
+        canonical = classify(sections[n].text)[0]
         if levels[n] > 2 and canonical and canonical not in top:
             top.add(canonical)
             own, shift = levels[n], levels[n] - 2
@@ -503,15 +861,6 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not value)
 
 
-def _strip_blank_edges(lines: list[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]
-
-
 def _insert_in_order(chunks: list[_Chunk], new: _Chunk, order: list[str]) -> None:
     """Put a placeholder before the first section that comes after it in the template."""
     rank = {name: n for n, name in enumerate(order)}
@@ -523,55 +872,60 @@ def _insert_in_order(chunks: list[_Chunk], new: _Chunk, order: list[str]) -> Non
     chunks.append(new)
 
 
-def _join_chunks(chunks: list[_Chunk]) -> str:
-    parts = []
+def _join_chunks(chunks: list[_Chunk]) -> tuple[list[str], list[int | None]]:
+    lines: list[str] = []
+    origins: list[int | None] = []
     for chunk in chunks:
-        lines = chunk.lines
-        while lines and not lines[-1].strip():
-            lines = lines[:-1]
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
+        end = len(chunk.lines)
+        while end and not chunk.lines[end - 1].strip():
+            end -= 1
+        if lines:
+            lines.append("")
+            origins.append(None)
+        lines.extend(chunk.lines[:end])
+        origins.extend(chunk.origins[:end])
+    return lines, origins
 
 
-def _pick_date(meta: dict[str, Any], path: Path, body: str,
-               config: KBConfig) -> tuple[dt.date | None, str, str | None]:
-    """(date, where it came from, the front matter key it came from)."""
-    from postmortem_kb.loader import parse_postmortem
-
-    for key in DATE_KEYS:
-        date = as_date(meta.get(key))
-        if date:
-            return date, "front matter" if key == "date" else f"front matter `{key}`", key
-    date = _date_from_name(path)
-    if date:
-        return date, "file name", None
-    probe = parse_postmortem(body, path, config)
-    first = next((e.time for e in probe.timeline if e.time is not None), None)
-    if first is not None:
-        return first.date(), "first timeline row with a time", None
-    date = _date_from_text(body)
-    if date:
-        return date, "first date in the text", None
-    year = _PM_YEAR.match(path.name)
-    if year:
-        return dt.date(int(year.group(1)), 1, 1), f"year in the file name only (PM{year.group(1)}): check it", None
-    return None, "not found", None
+# -- front matter -----------------------------------------------------------------
 
 
-def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, body: str) -> str:
+def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, title: _Title, zone: str | None,
+                  has_timeline: bool) -> str:
+    from postmortem_kb.site.escape import url_slug
+
+    # Keys whose value v1 holds in full; any other key, and a used key whose
+    # value v1 holds in another shape, is kept as it was under `imported`.
+    held: set[str] = set()
+    if "title" in meta and title.origin == "front matter" and title.text == title.written:
+        held.add("title")
     severity = meta.get("severity") if isinstance(meta.get("severity"), str) else ""
+    if severity:
+        held.add("severity")
     tags = _unique(_text_list(meta.get("tags")))
+    held.update(k for k in ("tags",) if k in meta and _plain_list(meta[k]))
     categories = _text_list(meta.get("categories"))
     if categories:
-        from postmortem_kb.site.escape import url_slug
-
-        tags = _unique(tags + [url_slug(c) for c in categories])
-        post.notes.append(f"categories became tags: {', '.join(url_slug(c) for c in categories)}")
-    authors = _unique(_text_list(meta.get("authors")) + _text_list(meta.get("author")))
+        slugs = [url_slug(c) for c in categories]
+        tags = _unique(tags + slugs)
+        post.notes.append(f"categories became tags: {', '.join(slugs)}")
+        if slugs == categories and _plain_list(meta["categories"]):
+            held.add("categories")
+    authors = _unique([a for key in AUTHOR_KEYS for a in _text_list(meta.get(key))])
+    held.update(k for k in AUTHOR_KEYS if k in meta and _plain_list(meta[k]))
+    services = _unique([s for key in meta if key in SERVICE_KEYS for s in _text_list(meta[key])])
+    renamed = [k for k in meta if k in SERVICE_KEYS[1:] and _text_list(meta[k])]
+    if renamed:
+        post.notes.append(f"{', '.join(renamed)} became services")
+    held.update(k for k in SERVICE_KEYS if k in meta and _plain_list(meta[k]))
     summary_key = next((k for k in SUMMARY_KEYS if isinstance(meta.get(k), str) and meta[k].strip()), None)
     summary = " ".join(meta[summary_key].split()) if summary_key else ""
-    if summary_key and summary_key != "summary":
-        post.notes.append(f"{summary_key} became summary")
+    if summary_key:
+        held.add(summary_key)
+        if summary_key != "summary":
+            post.notes.append(f"{summary_key} became summary")
+    if post.date_key and isinstance(meta.get(post.date_key), (dt.date, str)) and _moment(meta[post.date_key]) is None:
+        held.add(post.date_key)  # a plain date: v1's `date` holds all of it
     v1: dict[str, Any] = {
         "title": post.title,
         "date": post.date,
@@ -580,37 +934,57 @@ def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, body:
         "template": template,
         "authors": authors,
         "tags": tags,
-        "services": _unique(_text_list(meta.get("services"))),
+        "services": services,
     }
-    zone = meta.get("timezone") if isinstance(meta.get("timezone"), str) else None
-    stated = None if zone else _stated_timezone(body)
-    if stated:
-        zone = stated[0]
-        post.notes.append(f"timezone: {zone} (from \"{stated[1]}\")")
     if zone:
         v1["timezone"] = zone
-    for key in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
+        if isinstance(meta.get("timezone"), str):
+            held.add("timezone")
+    for key in V1_TIMES:
         v1[key] = meta.get(key)
+        if key in meta:
+            held.add(key)
+    published = _moment(meta.get(post.date_key)) if post.date_key else None
+    if published is not None and v1["started_at"] is None and not has_timeline:
+        if published.tzinfo is None and zone:
+            from postmortem_kb.zones import zone_from_setting
+
+            known = zone_from_setting(zone)
+            published = published.replace(tzinfo=known.tz) if known else published
+        v1["started_at"] = published
+        post.started_at_from = f"front matter `{post.date_key}`"
+        post.notes.append(f"started_at is the post's `{post.date_key}` ({_shown(meta[post.date_key])}), the only time "
+                          "the file gives; a blog's date is often when it was published, so check it")
     v1["summary"] = summary
     v1["related"] = _text_list(meta.get("related"))
-    # Keys of the old blog engine (slug, aliases, draft, ...) are kept, not
-    # dropped: they may matter to someone, and lint can judge them.
-    # Every key whose value did not go into the v1 fields above is kept,
-    # not dropped: an old engine's slug, aliases or status may matter.
-    used = set(V1_KEYS) | {post.date_key, summary_key}
-    if severity:
-        used.add("severity")
-    if zone and "timezone" in meta:
-        used.add("timezone")
-    extra = {k: v for k, v in meta.items() if k not in used}
-    v1["imported"] = {"from": post.source.name, **({"front_matter": extra} if extra else {})}
-    if extra:
-        post.notes.append(f"kept under imported.front_matter: {', '.join(extra)}")
+    if "related" in meta and _plain_list(meta["related"]):
+        held.add("related")
+    # A blank value of a key v1 reads loses nothing; every other value v1 did not take whole stays.
+    kept = {k: v for k, v in meta.items() if k not in held and not (k in _READ_KEYS and _blank(v))}
+    imported: dict[str, Any] = {"from": post.source.name}
+    if title.origin == "first heading" and title.text != title.written:
+        imported["title"] = title.written  # the H1 as it was, date prefix and all
+    if kept:
+        imported["front_matter"] = kept
+    v1["imported"] = imported
+    if kept:
+        post.notes.append(f"kept under imported.front_matter: {', '.join(kept)}")
     return "---\n" + _dump_yaml(v1) + "---\n"
 
 
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+
+
 class _Dumper(yaml.SafeDumper):
-    """Writes None as an empty value (`started_at:`), as the templates do."""
+    """Writes None as an empty value (`started_at:`), as the templates do, and every value out in full.
+
+    A value used twice (the post's `date` as `started_at` and under
+    `imported`) would otherwise be written as a YAML anchor and alias.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", ""))
@@ -618,55 +992,3 @@ _Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("t
 
 def _dump_yaml(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-
-
-# -- links between imported posts ------------------------------------------------
-
-
-def relative_targets(markdown: str) -> list[tuple[str, str]]:
-    """(kind, destination) of every link and image that points at a local file."""
-    from postmortem_kb.loader import markdown_parser
-
-    found = []
-    for token in markdown_parser().parse(markdown):
-        for child in token.children or []:
-            if child.type == "link_open":
-                kind, target = "link", str(child.attrs.get("href", ""))
-            elif child.type == "image":
-                kind, target = "image", str(child.attrs.get("src", ""))
-            else:
-                continue
-            if target and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/)", target, re.IGNORECASE):
-                found.append((kind, target))
-    return list(dict.fromkeys(found))
-
-
-def retarget_links(post: ImportedPost, new_names: dict[Path, str]) -> None:
-    """Point links between posts of one import at their new file names.
-
-    The old posts linked each other by file name
-    (`[PM2019-009]: PM2019-009%20-%20Kubernetes...md`); after the import
-    those files are `2019-11-29-kubernetes-....md`, side by side in
-    postmortems/. Only the destination changes; a link to a file that was
-    not imported, or an image, is kept and named in the report.
-    """
-    from urllib.parse import unquote
-
-    front_end = post.text.index("\n---\n", 4) + 5
-    front, body = post.text[:front_end], post.text[front_end:]
-    if "](" not in body and "]:" not in body:
-        return  # no inline link, image or link definition: nothing to parse for
-    for kind, target in relative_targets(body):
-        path_part, _, fragment = target.partition("#")
-        source = (post.source.parent / unquote(path_part)).resolve()
-        new_name = new_names.get(source) if kind == "link" else None
-        if new_name is None:
-            what = "image" if kind == "image" else "link"
-            post.notes.append(f"{what} to {unquote(target)!r} kept as it was: copy or fix its target by hand")
-            continue
-        new_target = new_name + (f"#{fragment}" if fragment else "")
-        for raw in dict.fromkeys((target, unquote(target))):
-            for before, after in (("](", ""), ("]: ", ""), ("](<", ">"), ("]: <", ">")):
-                body = body.replace(f"{before}{raw}{after}", f"{before}{new_target}{after}")
-        post.notes.append(f"link to {unquote(path_part)!r} now points to {new_name}")
-    post.text = front + body

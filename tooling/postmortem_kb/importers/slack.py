@@ -118,7 +118,9 @@ def _messages(path: Path) -> list:
 
 def _time(ts: object, path: Path) -> dt.datetime:
     try:
-        return dt.datetime.fromtimestamp(float(str(ts)), tz=dt.timezone.utc)
+        if not isinstance(ts, (str, int, float)):
+            raise TypeError(ts)
+        return dt.datetime.fromtimestamp(float(ts), tz=dt.timezone.utc)
     except (TypeError, ValueError, OverflowError, OSError):
         raise ImportFailure(f"{path}: message time ts={ts!r} is not Slack's seconds-since-epoch") from None
 
@@ -127,8 +129,8 @@ def _is_pinned(message: dict) -> bool:
     if message.get("pinned_to"):
         return True
     reactions = message.get("reactions")
-    return isinstance(reactions, list) and any(isinstance(r, dict) and r.get("name") in PIN_REACTIONS
-                                               for r in reactions)
+    return isinstance(reactions, list) and any(isinstance(r, dict) and isinstance(r.get("name"), str)
+                                               and r["name"] in PIN_REACTIONS for r in reactions)
 
 
 def _author(message: dict, names: dict[str, str]) -> str:
@@ -136,7 +138,10 @@ def _author(message: dict, names: dict[str, str]) -> str:
     if isinstance(user, str) and user in names:
         return names[user]
     bot = message.get("bot_profile") if isinstance(message.get("bot_profile"), dict) else {}
-    return str(message.get("username") or bot.get("name") or user or "someone")
+    for candidate in (message.get("username"), bot.get("name"), user):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate
+    return "someone"
 
 
 def _text(message: dict) -> str:
@@ -160,7 +165,8 @@ def read_slack(path: Path, users: Path | None = None, pinned_only: bool = False)
     export = TimelineExport()
     skipped = {"joins and leaves": 0, "not pinned": 0, "without text": 0}
     for message in messages:
-        if message.get("subtype") in SKIPPED_SUBTYPES:
+        subtype = message.get("subtype")
+        if isinstance(subtype, str) and subtype in SKIPPED_SUBTYPES:
             skipped["joins and leaves"] += 1
             continue
         if pinned_only and not _is_pinned(message):

@@ -1,24 +1,30 @@
 """Merge imported rows into a postmortem's timeline, changing nothing else.
 
 `merge_timeline` is one read-merge-write step, under the file's lock
-(locking.py): read the file, work out the new lines, check that every
-existing row still reads as before, and replace the file atomically. Rows
-go into the timeline the loader reads (a table, or a bullet list), each
-before the first existing row that is later, so the timeline stays in time
-order. A row is written as `YYYY-MM-DD HH:MM` in the postmortem's zone,
-with a full date, so it never changes the date that a following time-of-day
-row continues. A row whose time (to the minute) and text are already there
-is skipped, so importing the same export twice adds nothing the second time.
+(locking.py): read the file once, load it into the model, work out the new
+lines from the model's spans (the timeline's blocks and rows, with their
+lines), check that every existing row still reads as before, and replace
+the file atomically. Each row goes before the first existing row that is
+later, in the shape the timeline already has (a table row, a list item, a
+line, a heading), so the timeline stays in time order. A row is written as
+`YYYY-MM-DD HH:MM` in the postmortem's zone, with a full date, so it never
+changes the date that a following time-of-day row continues; where the
+postmortem has no known zone, the row says `UTC`. A row whose time (to the
+minute) and text are already there is skipped, so importing the same export
+twice adds nothing the second time.
 
-Text from an export is data: `<`, `>` and `&` become entities and `\\`, `|`,
-`[`, `]` and backticks are backslash-escaped, so a chat message can neither become
-HTML on the site, nor a link, nor break the table.
+Text from an export is data: it goes through the one markdown escaper
+(`markdown_text.md_text`), so a chat message can become neither HTML, nor a
+link, nor an attribute (`{: onfocus=...}`), nor break the table.
+
+Only a regular file inside the postmortems folder with front matter is
+ever written (`files`), and the result must stay within what the loader
+accepts (size and row limits) before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,12 +35,16 @@ from postmortem_kb.config import KBConfig
 from postmortem_kb.importers import ImportFailure, TimelineRow
 from postmortem_kb.locking import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from postmortem_kb.locking import LockTimeout, exclusive_lock
-from postmortem_kb.model import Postmortem, Section
+from postmortem_kb.markdown_text import md_text
+from postmortem_kb.model import Postmortem, TimelineBlock
 
 NEW_TABLE = ["| Time | Event |", "|------|-------|"]
 # Sections that follow the timeline in the templates: a new `## Timeline`
 # goes before the first of them.
 AFTER_TIMELINE = ("Root cause", "Trigger", "Detection", "Resolution", "Action items", "Lessons learned")
+# A timeline longer than this is a log, not a timeline: the import is
+# refused before anything is written (filter with --since/--until).
+MAX_TIMELINE_ROWS = 5_000
 
 
 @dataclass
@@ -47,34 +57,19 @@ class MergeResult:
 
 
 def find_postmortem(config: KBConfig, pm_id: str) -> Path:
-    """The file of a postmortem id (its file name without .md)."""
-    from postmortem_kb.kb import postmortem_files
+    """The file of a postmortem id (its file name without .md); ImportFailure if there is none."""
+    from postmortem_kb.kb import find_postmortem as find
 
-    wanted = pm_id.strip()
-    if wanted.endswith(".md"):
-        wanted = Path(wanted).name[:-3]
-    for path in postmortem_files(config.postmortems_dir):
-        if path.stem == wanted:
-            return path
-    raise ImportFailure(
-        f"no postmortem has the id {pm_id!r} in {config.postmortems_dir}; an id is a file name without .md "
-        "(`postmortem list --format csv` lists them)"
-    )
+    path = find(config, pm_id)
+    if path is None:
+        raise ImportFailure(
+            f"no postmortem has the id {pm_id!r} in {config.postmortems_dir}; an id is a file name without .md "
+            "(`postmortem list --format csv` lists them)"
+        )
+    return path
 
 
-# Control characters mean nothing in a row, and a NUL would make the loader
-# take the whole postmortem for a binary file.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def escape_cell(text: str) -> str:
-    """Plain text -> the markdown of a table cell that shows exactly that text."""
-    text = " ".join(_CONTROL.sub("", text).split())
-    # Backticks too: inside a code span the entities below would show as
-    # "&lt;" instead of "<". `*` and `_` stay: Slack's *bold* may render bold.
-    for char in ("\\", "|", "[", "]", "`"):
-        text = text.replace(char, "\\" + char)
-    return html.escape(text, quote=False)
+escape_cell = md_text  # what a chat message or CSV cell becomes in a timeline row
 
 
 def _minute(moment: dt.datetime, zone: dt.tzinfo) -> str:
@@ -84,66 +79,19 @@ def _minute(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
-def _event_keys(pm: Postmortem, zone: dt.tzinfo) -> list[tuple[str, str]]:
-    return [(_minute(e.time, zone) if e.time else e.raw_time.strip(), e.text.strip()) for e in pm.timeline]
+def _event_keys(pm: Postmortem) -> list[tuple[str, str]]:
+    keys = []
+    for event in pm.timeline:
+        if event.time is not None and event.time.tzinfo is not None:
+            when = event.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        else:
+            when = event.raw_time.strip()
+        keys.append((when, event.text.strip()))
+    return keys
 
 
-@dataclass
-class _Block:
-    """Where the timeline lives in the file: 0-based line indexes."""
-
-    kind: str  # "table" or "list"
-    end: int  # insert here to append after the last row or item
-
-
-def _timeline_block(pm: Postmortem, section: Section) -> _Block | None:
-    from postmortem_kb.loader import markdown_parser
-
-    tokens = markdown_parser().parse(pm.body)
-    offset = pm.body_line - 1  # body-relative 0-based -> file 0-based
-    first, last = section.line - 1, section.body_end  # file 0-based, inclusive..exclusive
-    anchor = pm.timeline[0].line - 1 if pm.timeline else None
-    fallback = None
-    for token in tokens:
-        if token.level != 0 or not token.map or token.type not in ("table_open", "bullet_list_open", "ordered_list_open"):
-            continue
-        start, end = token.map[0] + offset, token.map[1] + offset
-        if not (first <= start < last):
-            continue
-        kind = "table" if token.type == "table_open" else "list"
-        if anchor is not None and start <= anchor < end:
-            return _Block(kind, end)
-        if fallback is None and kind == "table":
-            fallback = _Block(kind, end)
-    return fallback if anchor is None else None
-
-
-def _render(kind: str, time_cell: str, text_cell: str) -> str:
-    return f"| {time_cell} | {text_cell} |" if kind == "table" else f"- {time_cell} {text_cell}"
-
-
-def _as_read(kind: str, rendered: list[str], pm: Postmortem, config: KBConfig) -> list[tuple[str, str]]:
-    """How the loader will read rendered rows: the keys to compare with existing ones."""
-    from postmortem_kb.loader import parse_postmortem
-
-    head = NEW_TABLE if kind == "table" else []
-    probe = parse_postmortem("## Timeline\n\n" + "\n".join([*head, *rendered]) + "\n", pm.path, config)
-    # Rendered times are already minutes in the postmortem's zone, as the
-    # keys of existing rows are.
-    return [(e.raw_time.strip(), e.text.strip()) for e in probe.timeline]
-
-
-def _writable_target(config: KBConfig, path: Path) -> Path:
-    """The file to rewrite: a symlink inside the knowledge base is followed (so it
-    stays a link), one that leaves it is refused, as the loader refuses it."""
-    from postmortem_kb.kb import inside
-
-    if not path.is_symlink():
-        return path
-    if not inside(path, config.root):
-        raise ImportFailure(f"{path}: this symlink points outside the knowledge base and is refused; "
-                            "copy the file in instead")
-    return path.resolve()
+def _row_key(row: TimelineRow, text: str) -> tuple[str, str]:
+    return row.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"), text
 
 
 def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since: dt.datetime | None = None,
@@ -155,7 +103,14 @@ def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since:
     into one postmortem at once both land, one after the other; a lock held
     longer than `lock_timeout` seconds is an ImportFailure.
     """
-    path = _writable_target(config, find_postmortem(config, pm_id))
+    from postmortem_kb.files import policy_problem
+
+    path = find_postmortem(config, pm_id)
+    problem = policy_problem(path, config.postmortems_dir)
+    if problem is not None:
+        raise ImportFailure(f"{path}: {problem}; nothing written")
+    # A symlink inside the folder is followed, so it stays a link.
+    path = Path(path).resolve() if path.is_symlink() else path
     if dry_run:
         return _merge(config, path, rows, since, until, dry_run=True)
     try:
@@ -174,25 +129,34 @@ def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since:
                             "nothing written") from None
 
 
-def _merge(config: KBConfig, path: Path, rows: list[TimelineRow], since: dt.datetime | None,
-           until: dt.datetime | None, dry_run: bool) -> MergeResult:
-    from postmortem_kb.loader import load_postmortem, parse_postmortem
-    from postmortem_kb.times import postmortem_zone
+def _read(config: KBConfig, path: Path) -> tuple[bytes, Postmortem]:
+    from postmortem_kb.files import RefusedFile, read_regular
+    from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem_bytes
 
-    result = MergeResult(path)
-    # The loader's own checks first (size, binary, encoding, front matter), with
-    # its messages: a file the site cannot load is not one to merge into.
-    pm = load_postmortem(path, config)
-    if not pm.failed:
-        try:
-            raw = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ImportFailure(f"{path}: cannot read the postmortem: {exc}") from exc
-        pm = parse_postmortem(raw, path, config)
+    try:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except (OSError, RefusedFile) as exc:
+        raise ImportFailure(f"{path}: cannot read the postmortem: {exc}") from exc
+    pm = load_postmortem_bytes(data, path, config)
     if pm.failed:
         problem = pm.diagnostics[0]
         raise ImportFailure(f"{problem.path}:{problem.line}: {problem.message}; fix it before importing a timeline")
-    zone = postmortem_zone(pm.meta, config["timezone"])
+    if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        raise ImportFailure(f"{path}: has no front matter, so it is not a postmortem this tool wrote or imported; "
+                            "nothing written (run `postmortem import` on it first)")
+    return data, pm
+
+
+def _merge(config: KBConfig, path: Path, rows: list[TimelineRow], since: dt.datetime | None,
+           until: dt.datetime | None, dry_run: bool) -> MergeResult:
+    from postmortem_kb.loader import MAX_FILE_BYTES, parse_postmortem
+    from postmortem_kb.zones import zone_from_text
+
+    result = MergeResult(path)
+    data, pm = _read(config, path)
+    raw = data.decode("utf-8")
+    known = zone_from_text(pm.timeline_zone.value) if pm.timeline_zone.value else None
+    zone = known.tz if known is not None else dt.timezone.utc
 
     wanted = []
     for row in rows:
@@ -201,73 +165,122 @@ def _merge(config: KBConfig, path: Path, rows: list[TimelineRow], since: dt.date
         else:
             wanted.append(row)
     # A row with no text says nothing; a stable sort keeps same-minute rows in export order.
-    wanted = sorted((row for row in wanted if escape_cell(row.text)), key=lambda row: row.time)
+    wanted = sorted((row for row in wanted if md_text(row.text)), key=lambda row: row.time)
 
-    newline = "\r\n" if "\r\n" in raw else "\n"
-    lines = raw.replace("\r\n", "\n").split("\n")
-    section = pm.section("Timeline")
-    block = _timeline_block(pm, section) if section else None
-    if pm.timeline and block is None:
-        raise ImportFailure(
-            f"{path}:{pm.timeline[0].line}: the timeline is not a top-level table or list (is it inside a quote?); "
-            "move it to the top level of the Timeline section and run it again"
-        )
-    if block is not None:
-        # A list's extent runs over the blank lines after it; append above them.
-        while block.end > 0 and not lines[block.end - 1].strip():
-            block.end -= 1
-    kind = block.kind if block else "table"
-    cells = [(_minute(row.time, zone), escape_cell(row.text)) for row in wanted]
-    rendered = [_render(kind, t, text) for t, text in cells]
-    keys = _as_read(kind, rendered, pm, config) if rendered else []
-    if len(keys) != len(rendered):
-        raise ImportFailure(f"{path}: internal error: {len(rendered)} rows rendered but {len(keys)} read back; nothing written")
-
-    existing = set(_event_keys(pm, zone))
-    inserts: dict[int, list[str]] = {}
-    # Each new row goes before the first existing row that is later than it.
-    anchors = sorted(((e.time, e.line - 1) for e in pm.timeline if e.time is not None), key=lambda a: a[0])
-    for row, line, key, cell in zip(wanted, rendered, keys, cells):
+    existing = set(_event_keys(pm))
+    new_rows: list[tuple[TimelineRow, str, str]] = []
+    for row in wanted:
+        text = md_text(row.text)
+        key = _row_key(row, text)
         if key in existing:
             result.duplicates += 1
             continue
         existing.add(key)
-        later = [index for moment, index in anchors if moment > row.time]
-        position = min(later) if later else (block.end if block else None)
-        inserts.setdefault(position if position is not None else -1, []).append(line)
-        result.added.append(cell)
-    if not result.added:
+        when = _minute(row.time, zone) + ("" if known is not None else " UTC")
+        new_rows.append((row, when, text))
+        result.added.append((when, text))
+    if not new_rows:
         return result
+    if len(pm.timeline) + len(new_rows) > MAX_TIMELINE_ROWS:
+        raise ImportFailure(
+            f"{path}: the timeline would have {len(pm.timeline) + len(new_rows):,} rows, over the "
+            f"{MAX_TIMELINE_ROWS:,} a postmortem holds; nothing written. Import the incident's window only "
+            "(--since/--until) or the pinned messages (--pinned-only)"
+        )
 
-    new_lines = _apply(lines, inserts, pm, section, block)
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    new_lines = _insert(lines, pm, new_rows)
     new_text = newline.join(new_lines)
-    _check_unchanged_rows(pm, parse_postmortem(new_text, path, config), zone, result, path)
+    if len(new_text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ImportFailure(
+            f"{path}: the postmortem would grow to {len(new_text.encode('utf-8')) / 1_048_576:.1f} MB, over the "
+            f"{MAX_FILE_BYTES // 1_048_576} MB the knowledge base loads; nothing written. Import the incident's "
+            "window only (--since/--until) or the pinned messages (--pinned-only)"
+        )
+    _check_unchanged_rows(pm, parse_postmortem(new_text, path, config), result, path)
     if dry_run:
         return result
     # Other imports wait for the lock, but an editor does not take it: someone
     # may have saved the file while we worked; never write over their edit.
-    if path.read_bytes().decode("utf-8", "replace") != raw:
+    if path.read_bytes() != data:
         raise ImportFailure(f"{path}: the file changed while the timeline was being merged; nothing written, run it again")
     replace(path, new_text)
     result.written = True
     return result
 
 
-def _apply(lines: list[str], inserts: dict[int, list[str]], pm: Postmortem, section: Section | None,
-           block: _Block | None) -> list[str]:
-    if block is not None or -1 not in inserts:
-        out: list[str] = []
-        for index, line in enumerate(lines):
-            out.extend(inserts.get(index, []))
-            out.append(line)
-        out.extend(inserts.get(len(lines), []))
-        return out
-    # No timeline block yet: a new table, at the end of the Timeline section's
-    # own text, or in a new `## Timeline` section.
-    table = [*NEW_TABLE, *inserts[-1]]
+_LIST_MARKER = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+)")
+
+
+def _render(shape: str, when: str, text: str, heading_level: int, beside: str) -> list[str]:
+    """A new row written like `beside`, the row it is placed next to."""
+    if shape == "table":
+        return [f"| {when} | {text} |"]
+    if shape == "list":
+        marker = _LIST_MARKER.match(beside)
+        return [f"{marker.group(1) if marker else '- '}{when} {text}"]
+    if shape == "heading":
+        return ["#" * heading_level + f" {when}", "", text, ""]
+    return [f"{when} - {text}"]
+
+
+def _insert(lines: list[str], pm: Postmortem, new_rows: list[tuple[TimelineRow, str, str]]) -> list[str]:
+    """The file's lines with every new row in place (0-based line indexes below)."""
+    blocks = [block for block in pm.timeline_blocks]
+    if not blocks:
+        return _new_table(lines, pm, [f"| {when} | {text} |" for _, when, text in new_rows])
+    heading_level = next((len(lines[b.line - 1]) - len(lines[b.line - 1].lstrip("#"))
+                          for b in blocks if b.shape == "heading"), 3)
+    timed = sorted(((e.time, e) for e in pm.timeline if e.time is not None), key=lambda pair: _sortable(pair[0]))
+    last_block = _block_of(blocks, timed[-1][1].line) if timed else blocks[-1]
+    inserts: dict[int, list[str]] = {}
+    for row, when, text in new_rows:
+        later = next((event for moment, event in timed if _sortable(moment) > _sortable(row.time)), None)
+        if later is not None:
+            block = _block_of(blocks, later.line)
+            at = beside = later.line - 1
+        else:
+            block = last_block
+            at = _append_point(lines, block)
+            rows_in_block = [e.line for e in pm.timeline if block.line <= e.line <= block.end_line]
+            beside = (rows_in_block[-1] if rows_in_block else block.line) - 1
+        inserts.setdefault(at, []).extend(_render(block.shape, when, text, heading_level, lines[beside]))
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.extend(inserts.get(index, []))
+        out.append(line)
+    out.extend(inserts.get(len(lines), []))
+    return out
+
+
+def _sortable(moment: dt.datetime) -> dt.datetime:
+    # Rows without a zone are wall-clock times; for placing a new row they
+    # are read as UTC, which is also how the new rows are written then.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _block_of(blocks: list[TimelineBlock], line: int) -> TimelineBlock:
+    return next((block for block in blocks if block.line <= line <= block.end_line), blocks[-1])
+
+
+def _append_point(lines: list[str], block: TimelineBlock) -> int:
+    """Just after the block's last non-blank line (a list's span runs over blank lines after it)."""
+    end = block.end_line  # 1-based last line == 0-based index just past it
+    while end > block.line and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _new_table(lines: list[str], pm: Postmortem, rendered: list[str]) -> list[str]:
+    """No timeline rows yet: a table at the end of the Timeline section's text, or a new section."""
+    table = [*NEW_TABLE, *rendered]
+    section = pm.section("Timeline") or next(iter(pm.sections_named("Timeline")), None)
     if section is not None:
+        end = section.end_line
         following = [s.line - 1 for s in pm.sections if s.line > section.line]
-        end = min(following) if following else len(lines)
+        if following:
+            end = min(end, min(following))
         while end > section.line and not lines[end - 1].strip():
             end -= 1
         rest = lines[end:]
@@ -282,11 +295,10 @@ def _apply(lines: list[str], inserts: dict[int, list[str]], pm: Postmortem, sect
     return [*lines[:end], "", "## Timeline", "", *table, *(lines[end:] or [""])]
 
 
-def _check_unchanged_rows(before: Postmortem, after: Postmortem, zone: dt.tzinfo, result: MergeResult,
-                          path: Path) -> None:
+def _check_unchanged_rows(before: Postmortem, after: Postmortem, result: MergeResult, path: Path) -> None:
     """Every row that was there reads exactly as before, and the new ones are there."""
-    old = Counter(_event_keys(before, zone))
-    now = Counter(_event_keys(after, zone))
+    old = Counter(_event_keys(before))
+    now = Counter(_event_keys(after))
     missing_old = old - now
     if missing_old:
         key = next(iter(missing_old))

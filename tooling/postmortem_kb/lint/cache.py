@@ -22,10 +22,15 @@ from the whole set, so such an entry also records the set's digest.
 Duplicate ids and refused symlinks are collection checks, made on every
 run without parsing anything.
 
+The knowledge base's own templates are part of the identity too: a
+template's `{# requires: ... #}` decides which sections a postmortem needs.
+
 The cache is `.postmortem-cache/lint.json` at the knowledge base's root
 (git-ignored), written atomically. JSON, not pickle: a cache file planted in
-a repository must not be able to run code. A file that cannot be read or
-does not have the expected shape is ignored, never an error.
+a repository must not be able to run code; and signed (`cache_trust`), so a
+planted one that says "no findings" is not believed either. A cache folder
+that git tracks is refused with a message. A file that cannot be read, does
+not verify or does not have the expected shape is ignored, never an error.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from postmortem_kb.model import Diagnostic
 
 CACHE_FOLDER = ".postmortem-cache"
 CACHE_FILE = "lint.json"
-FORMAT = 1
+FORMAT = 2
 
 
 def content_digest(data: bytes) -> str:
@@ -54,16 +59,31 @@ def _tool_digest() -> str:
 
     package = Path(postmortem_kb.__file__).resolve().parent
     digest = hashlib.blake2b(postmortem_kb.__version__.encode(), digest_size=16)
-    for source in sorted(package.rglob("*.py")):
+    # Built-in templates decide required sections, as the code does.
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.j2")]):
         digest.update(source.relative_to(package).as_posix().encode())
         digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _folder_digest(folder: Path) -> str:
+    """The names and bytes of a knowledge base's own templates."""
+    digest = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                try:
+                    digest.update(path.read_bytes())
+                except OSError:
+                    digest.update(b"(unreadable)")
     return digest.hexdigest()
 
 
 def run_identity(config: KBConfig, today: str) -> str:
     """What every cached finding of a run depends on, besides the file itself."""
     settings = json.dumps(config.values, sort_keys=True, default=str)
-    parts = [f"format {FORMAT}", _tool_digest(), settings, today]
+    parts = [f"format {FORMAT}", _tool_digest(), settings, _folder_digest(config.templates_dir), today]
     return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -120,6 +140,15 @@ def entry_for(digest: str, findings: list[Diagnostic], tracked: TrackedIds, all_
     )
 
 
+def _plausible(finding: Diagnostic) -> bool:
+    """A cached finding has the types and values lint itself produces."""
+    from postmortem_kb.model import SEVERITIES
+
+    return (type(finding.line) is int and type(finding.column) is int and finding.line >= 1 and finding.column >= 1
+            and isinstance(finding.rule, str) and finding.severity in SEVERITIES
+            and isinstance(finding.message, str))
+
+
 class LintCache:
     def __init__(self, root: Path, identity: str, known_ids: frozenset[str] | set[str]):
         self.path = root / CACHE_FOLDER / CACHE_FILE
@@ -128,10 +157,20 @@ class LintCache:
         self.all_ids = ids_digest(known_ids)
         self.entries: dict[str, Entry] = {}
         self.changed = False
+        # Why the cache is not used at all this run, for the command to say.
+        self.refused: str | None = None
 
     def load(self) -> "LintCache":
+        from postmortem_kb.cache_trust import tracked_by_git, tracked_message, verify
+
+        if tracked_by_git(self.path.parent):
+            self.refused = tracked_message(self.path.parent)
+            return self
         try:
-            data = json.loads(self.path.read_bytes())
+            mac, _, payload = self.path.read_bytes().partition(b"\n")
+            if not verify(payload, mac.decode("ascii", "replace")):
+                return self  # not written by this user here: believe none of it
+            data = json.loads(payload)
             if not isinstance(data, dict) or data.get("identity") != self.identity:
                 return self
             for key, raw in data["files"].items():
@@ -153,10 +192,11 @@ class LintCache:
         if any((ref in self.known_ids) != existed for ref, existed in entry.asked.items()):
             return None
         try:
-            return [Diagnostic(shown, int(line), str(rule), str(severity), str(message), int(column))
-                    for line, column, rule, severity, message in entry.findings]
+            found = [Diagnostic(shown, line, rule, severity, message, column)
+                     for line, column, rule, severity, message in entry.findings]
         except (TypeError, ValueError):
             return None  # a malformed entry is a miss
+        return found if all(_plausible(finding) for finding in found) else None
 
     def put(self, key: str, entry: Entry) -> None:
         self.entries[key] = entry
@@ -167,7 +207,10 @@ class LintCache:
         knowledge base), entries of files that are gone are dropped. A write
         that fails is not an error."""
         from postmortem_kb.atomic import replace
+        from postmortem_kb.cache_trust import sign
 
+        if self.refused is not None:
+            return
         if prune_to is not None:
             for key in set(self.entries) - prune_to:
                 del self.entries[key]
@@ -175,7 +218,11 @@ class LintCache:
         if not self.changed:
             return
         document = {"identity": self.identity, "files": {k: e.as_json() for k, e in self.entries.items()}}
+        payload = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
+        mac = sign(payload.encode("ascii"))
+        if mac is None:
+            return  # no key to sign with: caching nothing is slower, never wrong
         try:
-            replace(self.path, json.dumps(document, separators=(",", ":"), ensure_ascii=False))
+            replace(self.path, mac + "\n" + payload)
         except OSError:
             pass  # a read-only checkout lints fine without a cache

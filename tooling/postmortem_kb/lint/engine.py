@@ -23,7 +23,8 @@ from postmortem_kb.bulk import fewer_collections
 from postmortem_kb.config import ConfigError, KBConfig
 from postmortem_kb.kb import check_collection, display_path, postmortem_files
 from postmortem_kb.lint.cache import LintCache, TrackedIds, content_digest, entry_for, run_identity
-from postmortem_kb.loader import load_postmortem, load_postmortem_bytes
+from postmortem_kb.files import RefusedFile, read_regular
+from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmortem_bytes
 # Importing the rule modules registers their rules.
 from postmortem_kb.lint import (  # noqa: F401
     rules_actions,
@@ -111,6 +112,8 @@ class LintReport:
     files: int
     # How many files the cache answered for (0 without a cache).
     cached: int = 0
+    # Why the cache was not used, when it was asked for (a folder git tracks).
+    cache_refused: str | None = None
 
 
 def available_cores() -> int:
@@ -156,8 +159,9 @@ _RUN: _Run | None = None
 def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tuple[str, object] | None, bool]:
     """(findings, new cache entry or None, answered from the cache)."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except (OSError, RefusedFile):
+        # The loader reads it again and reports why it cannot, with its own message.
         return run.linter.lint(load_postmortem(path, run.config, shown)), None, False
     key = digest = None
     if run.cache is not None:
@@ -204,7 +208,8 @@ def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None
     ids = frozenset({p.stem for p in everything} | {p.stem for p in files})
     linter = Linter(config, set(ids), today)
     cache = LintCache(config.root, run_identity(config, today.isoformat()), ids).load() if use_cache else None
-    _RUN = run = _Run(linter, config, cache, ids, cache.all_ids if cache else "")
+    _RUN = run = _Run(linter, config, cache if cache is None or cache.refused is None else None, ids,
+                      cache.all_ids if cache else "")
 
     findings: list[Diagnostic] = []
     tasks: list[tuple[int, str, str]] = []
@@ -227,4 +232,5 @@ def lint_paths(paths: list[Path], config: KBConfig, today: dt.date | None = None
     if cache is not None:
         cache.save(prune_to={run.cache_key(Path(path)) for _, path, _ in tasks} if not paths else None)
     findings.sort(key=lambda d: (d.path, d.line, d.column, d.rule))
-    return LintReport(findings=findings, files=len(files), cached=cached)
+    return LintReport(findings=findings, files=len(files), cached=cached,
+                      cache_refused=cache.refused if cache is not None else None)

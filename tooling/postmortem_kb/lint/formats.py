@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from postmortem_kb.model import ERROR, WARNING, Diagnostic
+from postmortem_kb.model import ERROR, INFO, WARNING, Diagnostic
+from postmortem_kb.terminal import plain
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -17,7 +18,10 @@ def _plural(count: int, word: str) -> str:
 def summary_line(findings: list[Diagnostic], files: int | None = None) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = sum(1 for f in findings if f.severity == WARNING)
+    infos = sum(1 for f in findings if f.severity == INFO)
     text = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if infos:
+        text += f", {infos} info"
     return text if files is None else f"{text} in {_plural(files, 'file')}"
 
 
@@ -27,10 +31,12 @@ def format_text(findings: list[Diagnostic], files: int, color: bool = False) -> 
     def style(text: str, **kwargs) -> str:
         return click.style(text, **kwargs) if color else text
 
-    colours = {ERROR: "red", WARNING: "yellow"}
+    colours = {ERROR: "red", WARNING: "yellow", INFO: "blue"}
+    # Paths and messages quote the postmortem's own text: printed as plain
+    # text, never as terminal escape sequences.
     lines = [
-        f"{style(f'{f.path}:{f.line}:{f.column}:', bold=True)} "
-        f"{style(f.severity, fg=colours.get(f.severity), bold=True)} {style(f.rule, dim=True)} {f.message}"
+        f"{style(plain(f'{f.path}:{f.line}:{f.column}:'), bold=True)} "
+        f"{style(f.severity, fg=colours.get(f.severity), bold=True)} {style(f.rule, dim=True)} {plain(f.message)}"
         for f in findings
     ]
     summary = summary_line(findings, files)
@@ -56,7 +62,7 @@ def _gh_property(text: str) -> str:
 def format_github(findings: list[Diagnostic], files: int) -> str:
     lines = []
     for f in findings:
-        command = "error" if f.severity == ERROR else "warning"
+        command = {ERROR: "error", WARNING: "warning"}.get(f.severity, "notice")
         props = ",".join([
             f"file={_gh_property(f.path)}",
             f"line={f.line}",
@@ -79,6 +85,10 @@ def _artifact(path: str) -> dict:
     return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
+def _sarif_level(severity: str) -> str:
+    return {ERROR: "error", WARNING: "warning"}.get(severity, "note")
+
+
 def format_sarif(findings: list[Diagnostic], rules: dict, version: str) -> str:
     """One SARIF 2.1.0 run; the driver lists every rule so code scanning can show its help."""
     rule_ids = sorted(set(rules) | {f.rule for f in findings})
@@ -93,13 +103,13 @@ def format_sarif(findings: list[Diagnostic], rules: dict, version: str) -> str:
             "name": "".join(part.capitalize() for part in rule_id.split("-")),
             "shortDescription": {"text": summary},
             "help": {"text": f"{summary} See the rule reference, docs/lint-rules.md#{rule_id}."},
-            "defaultConfiguration": {"level": "error" if default == ERROR else "warning"},
+            "defaultConfiguration": {"level": _sarif_level(default)},
         })
     results = [
         {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
-            "level": "error" if f.severity == ERROR else "warning",
+            "level": _sarif_level(f.severity),
             "message": {"text": f.message},
             "locations": [{
                 "physicalLocation": {

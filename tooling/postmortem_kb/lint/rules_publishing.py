@@ -13,7 +13,17 @@ import re
 from typing import Callable, Iterable, Iterator
 
 from postmortem_kb.lint.registry import Hit, LintContext, rule
-from postmortem_kb.lint.textscan import PhraseFinder, long_token_line_indexes, may_hold_ipv4
+from postmortem_kb.lint.textscan import (
+    PhraseFinder,
+    code_spans,
+    comment_spans,
+    in_spans,
+    joined_to_word,
+    long_token_line_indexes,
+    may_hold_ipv4,
+    word_before,
+    words_after,
+)
 from postmortem_kb.model import ERROR, WARNING, Postmortem
 from postmortem_kb.schema import DATETIME_FIELDS
 
@@ -147,12 +157,41 @@ def secrets(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 
 def _allowed_email(domain: str, ctx: LintContext) -> bool:
     domain = domain.lower()
-    allowed = [d.lower() for d in ctx.config["allowed_email_domains"]]
+    allowed = [d.lower() for d in ctx.config.allowed_email_domains]
     return (
         domain in _EXAMPLE_DOMAINS
         or domain.endswith(_EXAMPLE_TLDS)
         or any(domain == d or domain.endswith("." + d) for d in allowed)
     )
+
+
+# Role and group addresses reach a function, not a person: RFC 2142's
+# mailbox names, the usual team aliases, and lists named for a group
+# (`team-db@`, `db-alerts@`, `all-staff@`, `eng-platform@`). A plus
+# sub-address is ignored (`jane+alerts@` is still Jane).
+_ROLE_MAILBOXES = frozenset({
+    "abuse", "noreply", "no-reply", "donotreply", "do-not-reply", "postmaster", "hostmaster", "webmaster",
+    "mailer-daemon", "security", "support", "oncall", "on-call", "admin", "administrator", "admins", "root",
+    "info", "sre", "ops", "devops", "noc", "soc", "help", "helpdesk", "servicedesk", "contact", "hello",
+    "sales", "billing", "privacy", "legal", "press", "compliance", "dpo", "alerts", "notifications",
+    "incidents", "status", "team", "engineering", "platform", "infra", "it",
+})
+_GROUP_PREFIXES = frozenset({"team", "all", "eng", "engineering", "dl", "grp", "group", "list", "ops", "sre",
+                             "oncall", "security", "support", "noreply"})
+_GROUP_SUFFIXES = frozenset({"team", "teams", "alerts", "alert", "oncall", "notifications", "notify", "incidents",
+                             "staff", "all", "list", "group", "ops", "sre", "devops", "security", "support",
+                             "admins", "noreply", "bot", "announce", "eng", "engineering"})
+
+
+def is_role_address(local_part: str) -> bool:
+    """Whether an address's local part names a role or a group, not a person."""
+    local = local_part.lower().split("+", 1)[0]
+    if local in _ROLE_MAILBOXES:
+        return True
+    tokens = [t for t in re.split(r"[._-]", local) if t]
+    if len(tokens) < 2:
+        return False
+    return tokens[0] in _GROUP_PREFIXES or tokens[-1] in _GROUP_SUFFIXES
 
 
 def _is_personal_ip(text: str) -> bool:
@@ -169,42 +208,143 @@ def _is_personal_ip(text: str) -> bool:
 def personal_data(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     for scan in _texts(pm, ctx):
         text = scan.text
+        # A template's `<!-- hint: ... -->` is the template's words, not the
+        # author's; other comments are still published in the page source.
+        hints = comment_spans(text, hints_only=True)
         if "@" in text:
             for match in _EMAIL.finditer(text):
-                if not _allowed_email(match.group("domain"), ctx):
-                    line, column = scan.locate(match.start())
-                    yield Hit(line, f"email address `{match.group(0)}`: personal data; name the role or team "
-                                    "instead (or allow the domain in `allowed_email_domains`)", column)
+                local = match.group(0).split("@", 1)[0]
+                if _allowed_email(match.group("domain"), ctx) or is_role_address(local):
+                    continue
+                if in_spans(match.start(), hints):
+                    continue
+                line, column = scan.locate(match.start())
+                yield Hit(line, f"email address `{match.group(0)}`: personal data; name the role or team "
+                                "instead (or allow the domain in `allowed_email_domains`)", column)
         if not may_hold_ipv4(text):
             continue
         for match in _IPV4.finditer(text):
             # A CIDR block (52.0.0.0/16) names a network, not a person.
             if text.startswith("/", match.end()) or not _is_personal_ip(match.group(1)):
                 continue
+            if in_spans(match.start(), hints):
+                continue
             line, column = scan.locate(match.start())
             yield Hit(line, f"public IP address `{match.group(1)}` may identify a person; "
                             "mask it (e.g. 203.0.113.x) or describe it ('a customer's address')", column)
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# -- blame ------------------------------------------------------------------
+# A blame word is judged by the words around it; the rules, each a reading
+# of how the word is used in incident write-ups:
+#
+# - A hyphenated compound or an identifier is a different word: `lazy-loaded`,
+#   `blame-free`, `React.lazy(`.
+# - Code (fenced blocks, inline spans) and HTML comments are not prose that
+#   reaches a reader: template hints and lint directives live there.
+# - `should have` is blame only as a counterfactual about someone's act:
+#   `should have` + past participle (`you should have checked`, `the operator
+#   should have known`). Followed by `been` + participle it is passive and
+#   about what a system or process did not get (`should have been caught by
+#   the test`, `should have been automatically corrected`); followed by a
+#   noun or determiner it is a recommendation to possess something (`each
+#   repository should have clear rules`, `workloads should have priority`).
+#   `should have been` + a state (`more careful`, `aware`) is blame when a
+#   person is the subject (`we`, `you`, `the engineer`), not when a thing is
+#   (`the limit should have been higher`).
+# - `lazy` followed by a technical noun is the programming term (`lazy
+#   loading`, `lazy evaluation`); `git blame` is a command; a `forgotten
+#   password` is a feature.
+
+_PARTICIPLES = frozenset("""
+    been known seen done gone taken given written caught thought told brought bought found kept left made meant
+    paid put read run said sent set spent stood understood held heard got gotten let lost led built begun chosen
+    drawn driven fallen felt flown forgotten frozen hidden hit hurt laid shown shut spoken stolen struck taught
+    thrown woken won withdrawn become come rung undone rebuilt rerun reset redone overseen overlooked foreseen
+    split spread cut quit shed slept fed fought meant sought dealt upheld
+""".split())
+# Participles that also qualify a noun: `should have automated tests` is a
+# recommendation unless a determiner follows (`automated the check`).
+_ATTRIBUTIVE = frozenset("""
+    automated dedicated limited detailed advanced centralized centralised isolated separated improved updated
+    enhanced standardized standardised structured integrated managed shared distributed scheduled restricted
+    extended increased reduced elevated defined established documented versioned pinned tested reviewed
+    monitored encrypted signed
+""".split())
+_DETERMINERS = frozenset("the a an this that these those it its our their his her my your them him us me some "
+                         "all any every each".split())
+_PERSON_SUBJECTS = frozenset("i you he she we they someone somebody everyone nobody engineer engineers operator "
+                             "operators developer developers admin administrator oncall on-call reviewer "
+                             "reviewers team".split())
+_MODIFIERS = frozenset("more better also still even already really certainly probably definitely clearly "
+                       "much far just".split())
+_LAZY_TERMS = frozenset("""
+    load loads loaded loading loader evaluation evaluated eval evaluate initialization initialisation initialized
+    initialised init instantiation instantiated import imports imported importing fetch fetched fetching
+    hydration binding bindings val var property properties static sequence sequences list iterator iterators
+    mount mounted mounting compile compilation connection connections computed computation parsing rendering
+    render rendered route routes module modules component components attribute attributes value values
+    singleton proxy collection collections query queries stream streams allocation
+""".split())
 
 
-def _comment_spans(text: str) -> list[tuple[int, int]]:
-    # HTML comments never reach a reader (template hints, lint directives
-    # such as `disable blame-language`), so wording in them is not judged.
-    if "<!--" not in text:
-        return []
-    return [m.span() for m in _COMMENT.finditer(text)]
+def _is_participle(word: str) -> bool:
+    return word in _PARTICIPLES or (len(word) > 3 and word.endswith("ed"))
+
+
+def _skip_modifiers(words: list[str]) -> list[str]:
+    at = 0
+    while at < len(words) and (words[at] in _MODIFIERS or (len(words[at]) > 4 and words[at].endswith("ly"))):
+        at += 1
+    return words[at:]
+
+
+def _counterfactual_about_someone(text: str, start: int, end: int) -> bool:
+    following = _skip_modifiers(words_after(text, end, 6))
+    if not following:
+        return False  # "as it should have." / "what it should have": no act named
+    first, rest = following[0], following[1:]
+    if first == "been":
+        state = _skip_modifiers(rest)
+        if state and _is_participle(state[0]):
+            return False
+        return word_before(text, start) in _PERSON_SUBJECTS
+    if not _is_participle(first):
+        return False
+    return not (first in _ATTRIBUTIVE and (not rest or rest[0] not in _DETERMINERS))
+
+
+def is_blame(text: str, start: int, end: int, phrase: str) -> bool:
+    """Whether the blame phrase found at text[start:end] is used as blame."""
+    if joined_to_word(text, start, end):
+        return False
+    key = phrase.lower().replace("’", "'")
+    if key in ("should have", "should've"):
+        return _counterfactual_about_someone(text, start, end)
+    if key == "lazy":
+        following = words_after(text, end, 1)
+        return not (following and following[0] in _LAZY_TERMS)
+    if key == "blame":
+        return word_before(text, start) != "git"
+    if key in ("forgot", "forgotten"):
+        following = words_after(text, end, 1)
+        return not (following and following[0] in ("password", "passwords"))
+    return True
 
 
 @rule("blame-language", WARNING, "Blameless wording: no 'human error', 'forgot', 'careless', 'should have'.")
 def blame_language(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
-    words = ctx.config["blame_words"]
+    words = ctx.config.blame_words
     finder = ctx.once("blame-finder", lambda: PhraseFinder(list(words), ignore_case=True))
     for scan in _texts(pm, ctx):
-        hidden = _comment_spans(scan.text)
-        for start, end, phrase in finder.find(scan.text):
+        text = scan.text
+        hidden: list[tuple[int, int]] | None = None  # built on the first hit only
+        for start, end, phrase in finder.find(text):
+            if not is_blame(text, start, end, phrase):
+                continue
+            if hidden is None:
+                hidden = sorted(comment_spans(text) + code_spans(text))
             if any(a <= start < b for a, b in hidden):
                 continue
             line, column = scan.locate(start)
-            yield Hit(line, f"'{scan.text[start:end]}' assigns blame; {words[phrase]}", column)
+            yield Hit(line, f"'{text[start:end]}' assigns blame; {words[phrase]}", column)

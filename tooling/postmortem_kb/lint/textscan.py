@@ -9,6 +9,7 @@ candidate is, so a postmortem without the words costs a few substring scans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator
 
 
@@ -90,3 +91,104 @@ _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 def may_hold_ipv4(text: str) -> bool:
     """False when no digit-dot-digit appears: then no IPv4 address can."""
     return "0.0" in text.translate(_DIGITS_TO_ZERO)
+
+
+# -- context around a found phrase ---------------------------------------------
+# The prose rules find a phrase first and only then look at its
+# neighbourhood, so these run per hit, never per character.
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_HINT_COMMENT = re.compile(r"<!--\s*hint:.*?(?:-->|\Z)", re.DOTALL | re.IGNORECASE)
+
+
+def comment_spans(text: str, hints_only: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of each HTML comment, or of each `<!-- hint: ... -->`
+    only. An unclosed comment runs to the end, as it does in markdown."""
+    if "<!--" not in text:
+        return []
+    pattern = _HINT_COMMENT if hints_only else _COMMENT
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def in_spans(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether `offset` falls in one of `spans` (sorted, not overlapping)."""
+    index = bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+def joined_to_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a longer token: a hyphenated
+    compound (`lazy-loaded`, `blame-free`) or an identifier
+    (`React.lazy(`, `lazy=True`). Such a token is a different word."""
+    after = text[end:end + 2]
+    if len(after) == 2 and after[0] == "-" and _is_word_char(after[1]):
+        return True
+    if after[:1] in ("(", "=", "["):
+        return True
+    before = text[max(0, start - 2):start]
+    return len(before) == 2 and before[1] in "-./:" and _is_word_char(before[0])
+
+
+_WORD_AFTER = re.compile(r"[\s*_]*([\w'’]+)")
+
+
+def words_after(text: str, end: int, count: int) -> list[str]:
+    """Up to `count` lower-cased words following `end` in the same clause
+    (emphasis skipped; a punctuation mark ends the clause)."""
+    words: list[str] = []
+    at = end
+    while len(words) < count:
+        match = _WORD_AFTER.match(text, at)
+        if not match:
+            break
+        words.append(match.group(1).lower())
+        at = match.end()
+    return words
+
+
+def word_before(text: str, start: int) -> str:
+    """The lower-cased word just before `start` in the same clause, or ""."""
+    at = start
+    while at > 0 and text[at - 1] in " \t*_":
+        at -= 1
+    stop = at
+    while at > 0 and (_is_word_char(text[at - 1]) or text[at - 1] in "'’-"):
+        at -= 1
+    return text[at:stop].lower()
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+# A code span stays within its paragraph: no blank line inside.
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of fenced code blocks and inline code spans, sorted.
+
+    Good enough to keep code out of a prose rule: fences open and close
+    on a run of three or more of the same character (CommonMark), and an
+    inline span is a backtick run closed by one of the same length.
+    """
+    spans: list[tuple[int, int]] = []
+    if "`" not in text and "~~~" not in text:
+        return spans
+    at = 0
+    prose: list[tuple[int, int]] = []
+    while True:
+        opening = _FENCE.search(text, at)
+        if not opening:
+            prose.append((at, len(text)))
+            break
+        fence = opening.group(1)
+        closing = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.MULTILINE)
+        line_end = text.find("\n", opening.end())
+        close = closing.search(text, line_end + 1) if line_end != -1 else None
+        end = close.end() if close else len(text)
+        prose.append((at, opening.start()))
+        spans.append((opening.start(), end))
+        at = end
+    for begin, stop in prose:
+        for match in _CODE_SPAN.finditer(text, begin, stop):
+            spans.append(match.span())
+    spans.sort()
+    return spans

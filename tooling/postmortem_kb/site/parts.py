@@ -1,119 +1,145 @@
-"""A generated page as markdown lines and HTML blocks, and the two ways to put it together.
+"""A generated page: markdown lines and blocks of finished HTML, and the two ways a builder gets them.
 
-Listings, header cards and related-incident lists are HTML that we build
-ourselves: every value escaped, every link already resolved (`urls.href`).
-`as_markdown` writes them inline as raw HTML blocks, which any builder shows
-as they are (`postmortem generate`, and the page text `render_site` returns).
+The HTML blocks (header card, listings, related incidents; see
+`fragments`) are built by us, every value escaped and every link resolved
+for the site's URL style (`urls.href`).
 
-`deferred` is for the MkDocs plugin. It leaves a placeholder word where
-each block goes, so Python-Markdown renders only the author's text, and the
-plugin puts the blocks in afterwards (`DeferredPage.restore_*`). Python-Markdown would pass the
-blocks through unchanged anyway, but only after reading every tag of them
-with its HTML parser: on a 5,000-postmortem site that re-reading cost more
-than rendering the postmortems themselves. The final HTML is the same.
+- `as_markdown()` writes the blocks inline, as raw HTML blocks, which any
+  builder shows as they are: `postmortem generate` writes this, and
+  `render_site` returns it.
+- `for_mkdocs()` is for the plugin: MkDocs renders the markdown without the
+  blocks, and `MkDocsPage.finish` puts them into the rendered HTML where
+  Python-Markdown would have put them. Python-Markdown passes a raw HTML
+  block through unchanged, but only after reading every tag of it with its
+  HTML parser, and the search plugin reads the page's HTML once more: for
+  long listings and header cards that was the dearest part of a build.
+
+`finish` needs no marker in the text. Where a block goes is part of the
+page's shape, which `Block.at` names: at the top (after the page's own H1
+when it opens with one), at the end, or at the end of the `## ` section it
+sits in, for pages whose every line is ours. The result is the HTML of
+the inline markdown, byte for byte (tests/site/test_site_parts.py).
 """
 
 from __future__ import annotations
 
-import secrets
+import re
 from dataclasses import dataclass, field
 
-# When a block goes into a page built by MkDocs:
-#   CONTENT: into the page's HTML straight after rendering, so the search
-#            index and every later plugin see it (header card, related list);
-#   OUTPUT:  only into the written file, after the search index and the
-#            theme have been through the page (long listings, which repeat
-#            the titles and summaries the postmortem pages already index).
-CONTENT = "content"
-OUTPUT = "output"
+TOP = "top"  # first in the page, or straight after its H1 (`after_h1`)
+END = "end"  # after everything else
+SECTION_END = "section end"  # before the next `## ` heading, or at the end
+
+# Where an h2 element starts in Python-Markdown's output: every top-level
+# element begins a line.
+_H2_START = re.compile(r"(?:^|\n)<h2[\s>]")
 
 
 @dataclass(frozen=True)
-class HtmlBlock:
-    """Finished HTML that sits on lines of its own in a page."""
+class Block:
+    """Finished HTML that sits on lines of its own in a page; `at` says where (TOP, END, SECTION_END)."""
 
     html: str
-    # How the block is written in markdown when that differs from `html`:
-    # the opening tag of a wrapper whose inside md_in_html must still render.
-    markdown: str | None = None
-    stage: str = CONTENT
-    # False for the tags of a wrapper around markdown (the timeline's div),
-    # which md_in_html writes without the blank line Python-Markdown puts
-    # after a raw HTML block; `restore_*` follow suit, so that a page comes
-    # out byte for byte as when the blocks are inline (`as_markdown`).
-    raw_block: bool = True
-
-    @property
-    def as_markdown(self) -> str:
-        return self.html if self.markdown is None else self.markdown
+    at: str = END
 
 
 @dataclass
 class PageSource:
-    """A page's lines (joined with newlines); an HtmlBlock must have blank lines around it."""
+    """A page's lines (joined with newlines); a Block must have blank lines around it.
 
-    parts: list[str | HtmlBlock] = field(default_factory=list)
+    `after_h1`: the page's markdown opens with a level-1 heading (the
+    author's own title), which TOP blocks follow.
+    """
+
+    parts: list[str | Block] = field(default_factory=list)
+    after_h1: bool = False
 
     def as_markdown(self) -> str:
-        return "\n".join(part if isinstance(part, str) else part.as_markdown for part in self.parts)
+        """The page with its blocks inline: what a builder without our plugin reads."""
+        return "\n".join(part if isinstance(part, str) else part.html for part in self.parts)
 
-    def deferred(self, token: str) -> "DeferredPage":
+    def for_mkdocs(self) -> MkDocsPage:
+        """The markdown MkDocs renders, and where each block goes in the result."""
         lines: list[str] = []
-        blocks: list[tuple[str, HtmlBlock]] = []
+        top: list[str] = []
+        end: list[str] = []
+        sections: dict[int, list[str]] = {}
+        headings = 0
         for part in self.parts:
             if isinstance(part, str):
                 lines.append(part)
-                continue
-            marker = placeholder(token, len(blocks))
-            blocks.append((marker, part))
-            lines.append(marker)
-        return DeferredPage("\n".join(lines), blocks)
+                headings += part.startswith("## ")
+            elif part.at == TOP:
+                top.append(part.html)
+            elif part.at == SECTION_END:
+                sections.setdefault(headings, []).append(part.html)
+            else:
+                end.append(part.html)
+        return MkDocsPage("\n".join(lines), tuple(top), tuple(end), sections, headings, self.after_h1)
 
 
-def placeholder(token: str, number: int) -> str:
-    # A word alone on its line is a paragraph to Python-Markdown, which it
-    # renders as <p>word</p> at almost no cost (an HTML comment, a raw block,
-    # costs it ten times more). Letters and digits only, so no extension
-    # reads anything into it; the per-build token keeps an author's text
-    # from ever matching.
-    return f"pmblock{token}n{number}"
-
-
-def new_token() -> str:
-    return secrets.token_hex(8)
-
-
-class MissingPlaceholder(Exception):
-    """A block's placeholder is not in the rendered HTML: the block would be lost."""
-
-
-def _swap(html: str, old: str, new: str, blank_line_after: bool = False) -> str:
-    at = html.find(old)
-    if at < 0:
-        raise MissingPlaceholder(old)
-    end = at + len(old)
-    if blank_line_after and html[end:].strip():
-        new += "\n"  # as after a raw HTML block, unless it ends the page
-    return html[:at] + new + html[end:]
-
-
-@dataclass
-class DeferredPage:
-    """The markdown MkDocs renders, and the blocks that replace its placeholders."""
-
+@dataclass(frozen=True)
+class MkDocsPage:
     markdown: str
-    blocks: list[tuple[str, HtmlBlock]]
+    top: tuple[str, ...] = ()
+    end: tuple[str, ...] = ()
+    # Section number (0 before the first `## ` heading) -> blocks at its end.
+    sections: dict[int, list[str]] = field(default_factory=dict)
+    headings: int = 0
+    after_h1: bool = False
 
-    def restore_content(self, html: str) -> str:
-        """Right after rendering: CONTENT blocks in place; OUTPUT placeholders hidden from the search index."""
-        for marker, block in self.blocks:
-            content = block.html if block.stage == CONTENT else f"<!--{marker}-->"
-            html = _swap(html, f"<p>{marker}</p>", content, blank_line_after=block.raw_block)
-        return html
+    @property
+    def has_blocks(self) -> bool:
+        return bool(self.top or self.end or self.sections)
 
-    def restore_output(self, html: str) -> str:
-        """In the written page: OUTPUT blocks in place. Never drops a block silently."""
-        for marker, block in self.blocks:
-            if block.stage == OUTPUT:
-                html = _swap(html, f"<!--{marker}-->", block.html)
-        return html
+    def finish(self, html: str) -> str:
+        """The rendered markdown with every block in its place, as if the blocks had been inline."""
+        if not self.has_blocks:
+            return html
+        gaps: list[tuple[int, list[str]]] = []  # (position in html, blocks), in page order
+        if self.top:
+            gaps.append((_after_first_h1(html) if self.after_h1 else 0, list(self.top)))
+        if self.sections:
+            starts = [match.start() for match in _H2_START.finditer(html)]
+            if len(starts) != self.headings:
+                raise PageShapeError(f"expected {self.headings} level-2 headings, found {len(starts)}")
+            bounds = starts + [len(html)]
+            gaps += [(bounds[number], blocks) for number, blocks in sorted(self.sections.items())]
+        if self.end:
+            gaps.append((len(html), list(self.end)))
+        out, done = [], 0
+        for at, blocks in _merged(gaps):
+            before, rest = html[done:at], html[at:]
+            out.append(before)
+            # Python-Markdown separates top-level elements with a newline and
+            # ends a raw HTML block with one of its own, unless it ends the page.
+            if at > 0:
+                out.append("\n")
+            out.append("\n\n".join(blocks))
+            if rest:
+                out.append("\n" if rest.startswith("\n") else "\n\n")
+            done = at
+        out.append(html[done:])
+        return "".join(out)
+
+
+class PageShapeError(Exception):
+    """The rendered page does not have the shape its blocks were placed by (a plugin changed it)."""
+
+
+def _after_first_h1(html: str) -> int:
+    end = html.find("</h1>")
+    if end < 0:
+        raise PageShapeError("the page's opening heading is missing")
+    return end + len("</h1>")
+
+
+def _merged(gaps: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Blocks that land on the same spot, in page order, as one run."""
+    merged: list[tuple[int, list[str]]] = []
+    for at, blocks in sorted(gaps, key=lambda gap: gap[0]):
+        if merged and merged[-1][0] == at:
+            merged[-1][1].extend(blocks)
+        else:
+            merged.append((at, list(blocks)))
+    return merged
