@@ -62,7 +62,7 @@ def test_settings_are_typed_attributes(config, tmp_path):
 
 def test_mappings_merge_over_the_defaults(config):
     assert config.section_aliases["Impact"] == ("Blast radius",)
-    assert config.section_aliases["Root cause"] == tuple(DEFAULTS["section_aliases"]["Root cause"])
+    assert config.section_aliases["Root cause"] == DEFAULTS["section_aliases"]["Root cause"]
     assert config.blame_words["cowboy"] == "describe the missing review step"
     assert "should have" not in config.blame_words and "forgot" in config.blame_words
     assert config.heading_map()["blast radius"] == "Impact"
@@ -89,13 +89,14 @@ def test_a_config_built_by_hand_is_frozen_too(tmp_path):
     assert built.severities == ("A",) and built.rules == {"secret": "off"}
     with pytest.raises(TypeError):
         built.rules["secret"] = "error"  # type: ignore[index]
-    assert KBConfig(root=tmp_path).as_dict() == dict(DEFAULTS)
+    assert KBConfig(root=tmp_path).as_dict() == KBConfig(root=Path(".")).as_dict()
 
 
 def test_the_defaults_are_what_an_empty_file_gives(tmp_path):
     write(tmp_path / "postmortem-kb.yml", "{}\n")
     assert load_config(tmp_path, use_cache=False).as_dict() == KBConfig(root=tmp_path).as_dict()
-    assert validate_settings({}) == dict(DEFAULTS)
+    assert validate_settings({}) == KBConfig(root=tmp_path).as_dict()
+    assert KBConfig.from_settings(tmp_path, validate_settings({})) == KBConfig(root=tmp_path)
 
 
 def test_pickles_copies_and_hashes_by_value(config):
@@ -120,9 +121,12 @@ def test_the_schema_is_draft_2020_12_and_covers_every_setting():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert list(schema["properties"]) == list(SETTING_KEYS) == list(DEFAULTS)
     assert schema["additionalProperties"] is False
+    defaults = KBConfig(root=Path(".")).as_dict()
     for key, prop in schema["properties"].items():
-        assert prop["description"] and prop["default"] == DEFAULTS[key], key
-    jsonschema.Draft202012Validator(schema).validate(dict(DEFAULTS))
+        assert prop["description"] and prop["default"] == defaults[key], key
+    jsonschema.Draft202012Validator(schema).validate(defaults)
+    with pytest.raises(TypeError):
+        DEFAULTS["rules"] = {"secret": "off"}  # type: ignore[index]
 
 
 def test_schema_config_prints_it_even_when_the_config_is_broken(kb, runner):

@@ -197,7 +197,6 @@ def test_new_starts_without_pyyaml_or_jsonschema_once_the_settings_are_remembere
     assert len(list((tmp_path / "postmortems").glob("*.md"))) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="commands/lint.py must pass use_cache=not no_cache to load_config (lead)")
 def test_lint_no_cache_reads_the_file_not_the_cache(kb, runner):
     write(kb / "postmortem-kb.yml", "severities: [SEV1, SEV2]\n")
     write(kb / "postmortems/2024-01-09-leak.md", LEAKY)

@@ -21,7 +21,6 @@ import functools
 import hashlib
 import hmac
 import os
-import subprocess
 from pathlib import Path
 
 KEY_BYTES = 32
@@ -70,6 +69,8 @@ def verify(payload: bytes, mac: object) -> bool:
 @functools.lru_cache(maxsize=8)
 def tracked_by_git(folder: Path) -> bool:
     """Whether git tracks any file in `folder` (False where git or a repository is missing)."""
+    import subprocess  # here: start-up of commands that find no cache to check need not pay for it
+
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--", folder.name], cwd=folder.parent, capture_output=True, timeout=10,

@@ -63,7 +63,7 @@ _RULES = {
     "additionalProperties": {"enum": list(RULE_LEVELS)},
     "errorMessage": "must map rule ids to error, warning or off",
 }
-_TIMEZONE = {"type": "string", "format": "timezone",
+_TIMEZONE = {"type": ["string", "null"], "format": "timezone",
              "errorMessage": "must be an IANA zone name (Europe/Copenhagen) or an offset (+08:00)"}
 _SOURCE_URL = {"type": ["string", "null"],
                "errorMessage": "must be a URL containing {path}, e.g. https://git.example.com/kb/-/blob/main/{path}"}
@@ -178,8 +178,11 @@ class KBConfig:
     tags: tuple[str, ...] | None = _setting(None, _VOCABULARY, "The tag vocabulary; null allows any tag.")
     services: tuple[str, ...] | None = _setting(
         None, _VOCABULARY, "The service vocabulary; null allows any service.")
-    timezone: str = _setting(
-        "UTC", _TIMEZONE, "Zone for timeline times without an offset when the front matter gives none.")
+    # None: a time without an offset stays without one (lint says so); a
+    # zone is never guessed.
+    timezone: str | None = _setting(
+        None, _TIMEZONE, "Zone for timeline times without an offset when neither the front matter nor the text "
+        "gives one; null (the default) leaves such times without a zone, and lint says so.")
     extra_fields: tuple[str, ...] = _setting(
         [], _NAMES, "Front matter keys the team adds beyond format v1; lint does not call them unknown.")
     finished_statuses: tuple[str, ...] = _setting(
@@ -246,18 +249,6 @@ class KBConfig:
     def rule_level(self, rule_id: str, default: str) -> str:
         return self.rules.get(rule_id, default)
 
-    # -- compatibility, removed once every call site reads attributes -------
-    def __getitem__(self, key: str) -> Any:
-        """`config["severities"]`: the old spelling of `config.severities`."""
-        if key not in _FIELD_OF_KEY:
-            raise KeyError(key)
-        return getattr(self, _FIELD_OF_KEY[key])
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """The old spelling of `as_dict()`."""
-        return self.as_dict()
-
     # -- frozen values (read-only mappings) need these spelled out ----------
     def __hash__(self) -> int:
         return hash((self.root, self.path, _hashable(self.as_dict())))
@@ -286,8 +277,8 @@ def _key(item) -> str:
 _SETTING_FIELDS = tuple(item for item in fields(KBConfig) if "schema" in item.metadata)
 _FIELD_OF_KEY = {_key(item): item.name for item in _SETTING_FIELDS}
 SETTING_KEYS = tuple(_FIELD_OF_KEY)
-# Every setting's default as plain values, keyed as in postmortem-kb.yml.
-DEFAULTS: Mapping[str, Any] = MappingProxyType(KBConfig(root=Path(".")).as_dict())
+# Every setting's default, keyed as in postmortem-kb.yml (read-only, like the config).
+DEFAULTS: Mapping[str, Any] = _frozen(KBConfig(root=Path(".")).as_dict())
 
 
 class ConfigError(Exception):
@@ -341,9 +332,9 @@ def config_schema() -> dict[str, Any]:
 
 def is_timezone(value: object) -> bool:
     """The `timezone` format: an IANA zone or an offset (other types are the `type` keyword's business)."""
-    from postmortem_kb.times import parse_timezone
+    from postmortem_kb.zones import zone_from_setting
 
-    return not isinstance(value, str) or parse_timezone(value) is not None
+    return not isinstance(value, str) or zone_from_setting(value) is not None
 
 
 _VALIDATOR = None
@@ -395,11 +386,6 @@ def validate_settings(data: object, path: Path | None = None) -> dict[str, Any]:
     _check_subsets(settings, path)
     _check_source_url_template(settings["source_url_template"], path)
     return settings
-
-
-def merge_config(data: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
-    """The old name of `validate_settings`."""
-    return validate_settings(data, path)
 
 
 def _unknown_keys(data: dict[str, Any]) -> list[str]:
@@ -482,7 +468,8 @@ def _check_source_url_template(value: str | None, path: Path | None) -> None:
     try:
         example = value.format(path="postmortems/x.md")
     except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(path, key, f"only {{path}} may appear in braces ({exc}); write {{{{ and }}}} for literal braces") from exc
+        raise ConfigError(path, key, f"only {{path}} may appear in braces ({exc}); "
+                                     "write {{ and }} for literal braces") from exc
     if urlsplit(example).scheme not in ("http", "https"):
         raise ConfigError(path, key, "must start with https:// or http://")
 
@@ -538,7 +525,7 @@ def _settings_in_file(raw: bytes, path: Path) -> dict[str, Any] | None:
 # anyone who can commit, or fill a CI cache, can write it; so an entry is
 # only believed when:
 # - it is keyed by the config file's bytes and everything else that decides
-#   the result (this module's source, the zone parser's, Python's version);
+#   the result (this module's source, the zone module's, Python's version);
 # - it is signed with this user's key (`cache_trust`, as lint's cache is):
 #   an entry nobody signed with it, or one changed after signing, is ignored
 #   and the file validated again; so every setting read back went through
@@ -617,7 +604,7 @@ class SettingsCache:
         digest = hashlib.blake2b(_CACHE_FORMAT.encode(), digest_size=32)
         digest.update(sys.version.encode())
         here = Path(__file__)
-        for source in (here, here.with_name("times.py")):
+        for source in (here, here.with_name("zones.py")):
             digest.update(source.read_bytes())
         digest.update(b"\0config\0" + raw)
         return digest.hexdigest()

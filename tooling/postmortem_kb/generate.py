@@ -107,7 +107,7 @@ def plan_files(kb: KnowledgeBase, out: Path, on_load_error: str = "fail",
     """
     from postmortem_kb.site.indexes import fill_latest
     from postmortem_kb.site.mkdocs_variant import MkDocsConfigError, dump_config, read_mkdocs_config, variant_for
-    from postmortem_kb.site.pages import render_site
+    from postmortem_kb.site.site_render import render_site
 
     errors = kb.load_errors()
     if errors and on_load_error == "fail":

@@ -20,7 +20,7 @@ class LedgerEntry:
 def is_open(item: ActionItem, config: KBConfig) -> bool:
     # An item with no status at all has not been closed, so it counts as open.
     status = item.status.strip().lower()
-    return not status or status in config["open_action_statuses"]
+    return not status or status in config.open_action_statuses
 
 
 def is_overdue(item: ActionItem, config: KBConfig, today: dt.date) -> bool:

@@ -73,23 +73,6 @@ def _template_path(config: KBConfig, template_name: object) -> Path | None:
         return None
 
 
-def requirements_digest(config: KBConfig) -> str:
-    """A digest of everything `required_sections` reads besides the config: every template's declarations.
-
-    A cache of lint findings keys on it, so that editing a template's
-    `{# requires: ... #}` invalidates what was found under the old one.
-    """
-    import hashlib
-
-    from postmortem_kb.scaffold import available_templates
-
-    digest = hashlib.blake2b(digest_size=16)
-    for name, path in sorted(available_templates(config).items()):
-        sections, required = _read_declarations(path, path.stat().st_mtime_ns)
-        digest.update(repr((name, str(path), sections, required)).encode("utf-8"))
-    return digest.hexdigest()
-
-
 @dataclass
 class TemplateInfo:
     """One available template, as `postmortem templates` shows it."""

@@ -96,7 +96,11 @@ def choose_zone(pm: Postmortem, sections: list[Section],
 
 
 def _statements(pm: Postmortem, sections: list[Section]) -> list[ZoneStatement]:
-    """Zone statements in the timeline's headings and sections first, then anywhere in the body."""
+    """Zone statements in the timeline's headings and sections, else in the text before the timeline.
+
+    A statement after the timeline (in a quoted log, an appendix) is about
+    something else; and not reading the rest keeps lint cheap.
+    """
     lines = pm.body.split("\n")
     first = pm.body_line
     for section in sections:
@@ -104,7 +108,8 @@ def _statements(pm: Postmortem, sections: list[Section]) -> list[ZoneStatement]:
         found = find_zone_statements(own, section.line)
         if found:
             return found
-    return find_zone_statements(lines, first)
+    before = lines[: sections[0].line - first] if sections else lines
+    return find_zone_statements(before, first)
 
 
 # -- walking a section ----------------------------------------------------------
@@ -162,7 +167,9 @@ def _read_block(pm: Postmortem, block, resolver: TimeResolver) -> int:
     else:
         return 0
     found = len(pm.timeline) - before
-    if found:
+    # An empty `| Time | Event |` table is where the first rows go.
+    empty_table = isinstance(block, Table) and not block.rows and any(_TIME_HEADER.search(h) for h in block.header)
+    if found or empty_table:
         pm.timeline_blocks.append(TimelineBlock(shape, block.line, block.end_line))
     return found
 

@@ -15,12 +15,12 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> None:
     sys.exit(code)
 
 
-def kb_config(ctx: click.Context):
-    """The knowledge base's config, or exit 2 naming the bad key."""
+def kb_config(ctx: click.Context, use_cache: bool = True):
+    """The knowledge base's config, or exit 2 naming the bad key; `use_cache=False`: read the file itself."""
     from postmortem_kb.config import ConfigError, find_root, load_config
 
     root = ctx.find_root().params.get("root")
     try:
-        return load_config(find_root(Path(root) if root else None))
+        return load_config(find_root(Path(root) if root else None), use_cache=use_cache)
     except ConfigError as exc:
         fail(str(exc), EXIT_USAGE)

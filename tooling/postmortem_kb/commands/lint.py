@@ -64,7 +64,7 @@ def lint(ctx, paths, output_format, color, jobs, no_cache) -> None:
     from postmortem_kb.lint.registry import RULES
     from postmortem_kb.model import ERROR
 
-    config = kb_config(ctx)
+    config = kb_config(ctx, use_cache=not no_cache)
     try:
         report = lint_paths(list(paths), config, jobs=jobs or available_cores(), use_cache=not no_cache)
     except ConfigError as exc:

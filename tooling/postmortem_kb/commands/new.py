@@ -41,7 +41,7 @@ def existing_values(config) -> dict[str, list[str]]:
     kb = load_knowledge_base(config=config)
     found: dict[str, list[str]] = {}
     for key in ("tags", "services"):
-        vocabulary = config[key]
+        vocabulary = getattr(config, key)
         if vocabulary is not None:
             found[key] = list(vocabulary)
             continue
@@ -120,7 +120,7 @@ def new(ctx, title, severity, tags, services, authors, date_, template, open_edi
     from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, create_postmortem, find_template
 
     config = kb_config(ctx)
-    severities = config["severities"]
+    severities = config.severities
     if severity and severity not in severities:
         fail(f"--severity {severity!r} is not one of {', '.join(severities)}", EXIT_USAGE)
     try:
@@ -142,9 +142,9 @@ def new(ctx, title, severity, tags, services, authors, date_, template, open_edi
             # shows suggestions pays for it.
             suggestions = existing_values(config)
             if not tags:
-                tags = _list_prompt("Tags", suggestions["tags"], config["tags"])
+                tags = _list_prompt("Tags", suggestions["tags"], config.tags)
             if not services:
-                services = _list_prompt("Services", suggestions["services"], config["services"])
+                services = _list_prompt("Services", suggestions["services"], config.services)
         if not authors:
             authors = split_list(click.prompt("Authors (comma-separated)", default=_git_user_name() or ""))
         if not date_:

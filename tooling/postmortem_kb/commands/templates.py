@@ -18,7 +18,7 @@ def templates(ctx, output_format) -> None:
     Built-in templates are default, lite and security; a NAME.md.j2 file in
     the knowledge base's templates/ folder adds a template or overrides the
     built-in one of the same name. Required sections are marked with *; lint
-    holds a postmortem to the sections of the template it was made from.
+    holds a postmortem to the config's `required_sections` plus its template's.
 
     Every template is rendered with sample values: a syntax error, an
     undefined variable or a required section lint cannot recognise is shown

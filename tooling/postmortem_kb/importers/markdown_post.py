@@ -589,7 +589,7 @@ def section_plan(config: KBConfig, template: str) -> SectionPlan:
     """Render the template once and read its sections back through the loader."""
     from postmortem_kb.loader import parse_postmortem
     from postmortem_kb.scaffold import NewPostmortem, find_template, render_template, template_context
-    from postmortem_kb.template_catalog import template_sections
+    from postmortem_kb.template_catalog import required_sections
 
     path = find_template(config, template)
     sample = NewPostmortem(title="x", date=dt.date(2000, 1, 1), severity="", template=template)
@@ -600,7 +600,7 @@ def section_plan(config: KBConfig, template: str) -> SectionPlan:
         if section.top_level and section.canonical and section.canonical not in bodies:
             order.append(section.canonical)
             bodies[section.canonical] = section.body.strip("\n")
-    required = template_sections(path)[1]
+    required = required_sections(config, template)
     for name in required:  # a required section the template itself lacks still gets a place
         if name not in order:
             order.append(name)
@@ -753,7 +753,7 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     post.timeline_rows = sum(1 for e in loaded.timeline if e.time is not None)
     post.timeline_errors = sum(1 for e in loaded.timeline if e.error)
     post.action_items = len(loaded.actions)
-    post.to_fill = [k for k in config["required_fields"] if _blank(loaded.meta.get(k))]
+    post.to_fill = [k for k in config.required_fields if _blank(loaded.meta.get(k))]
     if post.timeline_errors:
         post.notes.append(f"{post.timeline_errors} timeline row(s) have a time that does not parse; `postmortem lint` shows which")
     if may_have_local_links(new_body):

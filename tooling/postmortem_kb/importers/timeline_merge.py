@@ -25,6 +25,7 @@ accepts (size and row limits) before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -79,19 +80,29 @@ def _minute(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
+_BACKSLASH_ESCAPE = re.compile(r"\\(.)")
+
+
+def _comparable(text: str) -> str:
+    """A row's text as it reads, whatever way it is escaped (a table cell drops the `\\` of `\\|`)."""
+    return " ".join(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text)).split())
+
+
 def _event_keys(pm: Postmortem) -> list[tuple[str, str]]:
     keys = []
     for event in pm.timeline:
-        if event.time is not None and event.time.tzinfo is not None:
-            when = event.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
-        else:
+        if event.time is None:
             when = event.raw_time.strip()
-        keys.append((when, event.text.strip()))
+        elif event.time.tzinfo is not None:
+            when = event.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        else:  # a wall-clock time: the date it continues is part of what it says
+            when = event.time.strftime("%Y-%m-%dT%H:%M (no zone)")
+        keys.append((when, _comparable(event.text)))
     return keys
 
 
 def _row_key(row: TimelineRow, text: str) -> tuple[str, str]:
-    return row.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"), text
+    return row.time.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ"), _comparable(text)
 
 
 def merge_timeline(config: KBConfig, pm_id: str, rows: list[TimelineRow], since: dt.datetime | None = None,
@@ -302,8 +313,10 @@ def _check_unchanged_rows(before: Postmortem, after: Postmortem, result: MergeRe
     missing_old = old - now
     if missing_old:
         key = next(iter(missing_old))
+        changed = next(event for event, event_key in zip(before.timeline, _event_keys(before)) if event_key == key)
         raise ImportFailure(
-            f"{path}: merging would change how the existing row {key[0]} {key[1]!r} reads "
+            f"{path}:{changed.line}: merging would change how the existing row {changed.raw_time} "
+            f"{changed.text!r} reads "
             "(a time of day after an inserted row would take that row's date); nothing written. "
             "Give the existing rows full dates (YYYY-MM-DD HH:MM) and run it again"
         )

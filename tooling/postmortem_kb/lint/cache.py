@@ -82,8 +82,13 @@ def _folder_digest(folder: Path) -> str:
 
 def run_identity(config: KBConfig, today: str) -> str:
     """What every cached finding of a run depends on, besides the file itself."""
-    settings = json.dumps(config.values, sort_keys=True, default=str)
-    parts = [f"format {FORMAT}", _tool_digest(), settings, _folder_digest(config.templates_dir), today]
+    from postmortem_kb.lint.rules_links import site_assets
+
+    settings = json.dumps(config.as_dict(), sort_keys=True, default=str)
+    # `broken-link` judges links against the files published beside the
+    # postmortems: adding the missing image must clear its finding.
+    assets = "\n".join(sorted(relative for relative, _ in site_assets(config.postmortems_dir, config.root)))
+    parts = [f"format {FORMAT}", _tool_digest(), settings, _folder_digest(config.templates_dir), assets, today]
     return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 

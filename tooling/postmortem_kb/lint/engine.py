@@ -29,6 +29,7 @@ from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmorte
 from postmortem_kb.lint import (  # noqa: F401
     rules_actions,
     rules_front_matter,
+    rules_links,
     rules_publishing,
     rules_references,
     rules_sections,
@@ -47,7 +48,7 @@ engine_rule(BAD_SUPPRESSION, WARNING, "Every inline suppression names a rule tha
 def check_rule_config(config: KBConfig) -> None:
     from postmortem_kb.lint.suggest import did_you_mean
 
-    for rule_id in config["rules"]:
+    for rule_id in config.rules:
         if rule_id not in RULES:
             raise ConfigError(config.path, f"rules.{rule_id}",
                               f"no such rule{did_you_mean(rule_id, sorted(RULES))}; known rules: {', '.join(sorted(RULES))}")

@@ -46,7 +46,7 @@ def action_due(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 
 @rule("action-status", ERROR, "Every action item has a status from `action_statuses`.")
 def action_status(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
-    allowed = ctx.config["action_statuses"]
+    allowed = ctx.config.action_statuses
     lowered = {s.lower() for s in allowed}
     for item in _table_items(pm):
         status = item.status.strip()
@@ -60,7 +60,7 @@ def action_status(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 @rule("action-required", ERROR, "A published postmortem lists at least one action item.")
 def action_required(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     status = pm.meta.get("status")
-    if not isinstance(status, str) or status not in ctx.config["actions_required_statuses"] or pm.actions:
+    if not isinstance(status, str) or status not in ctx.config.actions_required_statuses or pm.actions:
         return
     section = pm.section("Action items")
     line = section.line if section else pm.body_line + pm.body.count("\n")

@@ -58,7 +58,7 @@ def _expected_type(error) -> str:
 @rule("front-matter-required", ERROR, "Every required front matter field is present and not empty.")
 def required_fields(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     facts = ctx.facts(pm)
-    required = ctx.config["required_fields"]
+    required = ctx.config.required_fields
     if not _has_front_matter(pm) and not pm.meta:
         if required:
             yield Hit(1, f"the file has no front matter; start it with a `---` block holding {', '.join(required)}")
@@ -75,7 +75,7 @@ def recommended_fields(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     if not _has_front_matter(pm):
         return
     facts = ctx.facts(pm)
-    for key in ctx.config["recommended_fields"]:
+    for key in ctx.config.recommended_fields:
         if key not in pm.meta:
             yield Hit(facts.front_matter_end, f"recommended field `{key}` is missing")
         elif _is_blank(pm.meta[key]):

@@ -114,12 +114,12 @@ def is_site_asset(relative: str) -> bool:
 def site_assets(folder: Path, root: Path) -> Iterator[tuple[str, Path]]:
     """(path under the folder, file) of every file the site publishes as it is: what the plugin serves.
 
-    Sorted by path. A symlink that leads out of the knowledge base (`root`)
-    is left out, as it is everywhere else. os.walk, pruned as it goes: the
+    Sorted by path. What the file policy refuses (a symlink out of the
+    postmortems folder, a FIFO) is left out, as it is everywhere else. os.walk, pruned as it goes: the
     folder holds thousands of postmortems, and stat-ing each (Path.rglob)
     costs twenty times more.
     """
-    from postmortem_kb.kb import inside
+    from postmortem_kb.files import policy_problem
 
     found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -130,7 +130,7 @@ def site_assets(folder: Path, root: Path) -> Iterator[tuple[str, Path]]:
             relative = name if prefix == "." else f"{prefix}/{name}"
             if is_site_asset(relative):
                 path = base / name
-                if path.is_file() and (not path.is_symlink() or inside(path, root)):
+                if policy_problem(path, folder) is None and path.is_file():
                     found.append((relative, path))
     return iter(sorted(found))
 

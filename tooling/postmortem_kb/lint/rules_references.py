@@ -45,7 +45,7 @@ def _group(ids: set[str], key) -> dict[str, list[str]]:
 
 
 def _vocabulary_hits(pm: Postmortem, ctx: LintContext, key: str) -> Iterable[Hit]:
-    vocabulary = ctx.config[key]
+    vocabulary = getattr(ctx.config, key)
     if vocabulary is None:
         return
     facts = ctx.facts(pm)

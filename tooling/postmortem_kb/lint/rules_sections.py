@@ -25,7 +25,7 @@ def _last_line(pm: Postmortem) -> int:
 
 def _is_finished(pm: Postmortem, ctx: LintContext) -> bool:
     status = pm.meta.get("status")
-    return isinstance(status, str) and status in ctx.config["finished_statuses"]
+    return isinstance(status, str) and status in ctx.config.finished_statuses
 
 
 def _subsection_lines(pm: Postmortem, top: Section) -> set[int]:
@@ -55,7 +55,7 @@ def emptiness(pm: Postmortem, section: Section) -> str | None:
 @rule("section-required", ERROR, "Every required section is present (headings match through the aliases).")
 def required_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     present = {s.canonical for s in pm.sections if s.top_level}
-    aliases = ctx.config["section_aliases"]
+    aliases = ctx.config.section_aliases
     for name in template_catalog.required_sections(ctx.config, pm.meta.get("template")):
         if name not in present:
             also = aliases.get(name)
@@ -99,7 +99,7 @@ def _template_sections(ctx: LintContext, template: object) -> set[str] | None:
 def recommended_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     present = {s.canonical for s in pm.sections if s.top_level}
     in_template = _template_sections(ctx, pm.meta.get("template"))
-    for name in ctx.config["recommended_sections"]:
+    for name in ctx.config.recommended_sections:
         if name not in present and (in_template is None or name in in_template):
             yield Hit(_last_line(pm), f"recommended section `## {name}` is missing")
 
@@ -120,7 +120,7 @@ def duplicate_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 def _marker_finder(ctx: LintContext) -> PhraseFinder:
     # Markers match as whole words in the case given, so the word "todo"
     # in prose is not a marker but "TODO" is.
-    return ctx.once("placeholder-markers", lambda: PhraseFinder(ctx.config["placeholder_markers"], ignore_case=False))
+    return ctx.once("placeholder-markers", lambda: PhraseFinder(ctx.config.placeholder_markers, ignore_case=False))
 
 
 @rule("placeholder-text", ERROR, "A finished postmortem has no template hints, TODO, TBD or XXX left.")

@@ -8,49 +8,45 @@ are named at the end, because a missing follow-up is worth noticing too.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.blocks import MISSING, html_text, listing_table, page_title, plural, postmortem_link, value
+from postmortem_kb.site.blocks import MISSING, Chip, listing_table, or_missing, page_title, plural
 from postmortem_kb.site.escape import css_token
-from postmortem_kb.site.parts import OUTPUT, HtmlBlock, PageSource
-from postmortem_kb.site.urls import ACTIONS_PAGE
-
-_HEADER = (
-    "<table data-search-exclude>\n<thead>\n<tr><th>Status</th><th>Action</th><th>Owner</th><th>Priority</th><th>Due</th><th>Ticket</th>"
-    "<th>Postmortem</th></tr>\n</thead>\n<tbody>"
-)
+from postmortem_kb.site.fragments import fragment
+from postmortem_kb.site.parts import SECTION_END, Block, PageSource
+from postmortem_kb.site.urls import ACTIONS_PAGE, href, postmortem_page
 
 
-def _status(entry: LedgerEntry) -> str:
-    status = entry.item.status.strip()
-    label = html_text(status) if status else "no status"
-    return f'<span class="pm-action-status pm-action-{css_token(status)}">{label}</span>'
+@dataclass(frozen=True)
+class ActionRow:
+    status: Chip
+    action: str
+    owner: str
+    priority: str
+    due: str
+    overdue: bool
+    ticket: str
+    href: str
+    title: str
 
 
-def _due(entry: LedgerEntry) -> str:
-    due = f'<span class="pm-due">{value(entry.item.due)}</span>'
-    if entry.is_overdue:
-        return f'{due} <span class="pm-overdue">overdue</span>'
-    return due
-
-
-def _row(entry: LedgerEntry, directory_urls: bool) -> str:
-    item = entry.item
-    return (
-        f"<tr><td>{_status(entry)}</td><td>{value(item.action)}</td><td>{value(item.owner)}</td>"
-        f"<td>{value(item.priority)}</td><td>{_due(entry)}</td><td>{value(item.ticket)}</td>"
-        f"<td>{postmortem_link(ACTIONS_PAGE, entry.postmortem, directory_urls)}</td></tr>"
+def _row(entry: LedgerEntry, directory_urls: bool) -> ActionRow:
+    item, status = entry.item, entry.item.status.strip()
+    return ActionRow(
+        Chip(f"pm-action-status pm-action-{css_token(status)}", status or "no status"), or_missing(item.action),
+        or_missing(item.owner), or_missing(item.priority), or_missing(item.due), entry.is_overdue,
+        or_missing(item.ticket), href(ACTIONS_PAGE, postmortem_page(entry.postmortem.id), directory_urls),
+        entry.postmortem.title,
     )
 
 
-def _table(entries: list[LedgerEntry], directory_urls: bool) -> HtmlBlock:
-    # HTML, and only in the written page (OUTPUT): thousands of rows that
-    # Python-Markdown and the search index need not read again (each item is
-    # indexed on its postmortem's page).
-    rows = [_HEADER, *(_row(e, directory_urls) for e in entries), "</tbody>\n</table>"]
-    return HtmlBlock("\n".join(rows), stage=OUTPUT)
+def _table(entries: list[LedgerEntry], directory_urls: bool) -> Block:
+    # Thousands of rows that Python-Markdown and the search index need not
+    # read (each item is indexed on its postmortem's page): see parts.
+    return Block(fragment("actions.html", rows=[_row(e, directory_urls) for e in entries]), SECTION_END)
 
 
 def render_actions_page(postmortems: list[Postmortem], config: KBConfig, today: dt.date,
@@ -73,7 +69,7 @@ def render_actions_page(postmortems: list[Postmortem], config: KBConfig, today: 
     out.parts += [_table(closed_entries, directory_urls), ""] if closed_entries else [f"{MISSING}\n"]
     out.parts.append(f"## Postmortems without action items ({len(without)})\n")
     if without:
-        out.parts += [listing_table(ACTIONS_PAGE, without, config["severities"], True, directory_urls), ""]
+        out.parts += [listing_table(ACTIONS_PAGE, without, config.severities, True, directory_urls, SECTION_END), ""]
     else:
         out.parts.append("Every postmortem lists at least one action item.\n")
     return out

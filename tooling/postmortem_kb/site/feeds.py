@@ -76,19 +76,30 @@ def postmortem_record(pm: Postmortem, config: KBConfig, today: dt.date, source: 
     }
 
 
-def render_api_json(postmortems: list[Postmortem], config: KBConfig, today: dt.date,
-                    load_errors: list[Diagnostic], sources: dict[str, str], directory_urls: bool = True) -> str:
-    document = {
-        "version": API_VERSION,
-        "as_of": today.isoformat(),
-        "durations": {name: {"from": start, "to": end} for name, (start, end) in DURATIONS.items()},
-        "count": len(postmortems),
-        "postmortems": [postmortem_record(pm, config, today, sources[pm.id], directory_urls) for pm in postmortems],
-        # Files that could not be loaded are listed, never silently left out.
-        "load_errors": [error.as_dict() for error in load_errors],
-    }
+def _json(value: Any) -> str:
     # Compact: with an indent, json falls back to its slow pure-Python encoder.
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_json(pm: Postmortem, config: KBConfig, today: dt.date, source: str, directory_urls: bool = True) -> str:
+    """One postmortem's record, encoded: the API document lists these (a live preview keeps them)."""
+    return _json(postmortem_record(pm, config, today, source, directory_urls))
+
+
+def render_api_json(postmortems: list[Postmortem], config: KBConfig, today: dt.date,
+                    load_errors: list[Diagnostic], sources: dict[str, str], directory_urls: bool = True,
+                    records: list[str] | None = None) -> str:
+    """The whole document; `records` are the postmortems' `record_json`, when already encoded."""
+    if records is None:
+        records = [record_json(pm, config, today, sources[pm.id], directory_urls) for pm in postmortems]
+    durations = {name: {"from": start, "to": end} for name, (start, end) in DURATIONS.items()}
+    # The document as json.dumps writes it, its longest part encoded once per record.
+    text = (
+        f'{{"version":{_json(API_VERSION)},"as_of":{_json(today.isoformat())},"durations":{_json(durations)},'
+        f'"count":{len(records)},"postmortems":[{",".join(records)}],'
+        # Files that could not be loaded are listed, never silently left out.
+        f'"load_errors":{_json([error.as_dict() for error in load_errors])}}}'
+    )
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e") + "\n"
 
 

@@ -13,13 +13,13 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Sequence
 
 from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, listing_table, page_title, plural
 from postmortem_kb.site.escape import md_text, url_slug
-from postmortem_kb.site.parts import PageSource
+from postmortem_kb.site.parts import END, SECTION_END, PageSource
 from postmortem_kb.site.urls import (
     ACTIONS_PAGE, ARCHIVE_INDEX, LOAD_ERRORS_PAGE, METRICS_PAGE, NONE_SLUG, SERVICES_INDEX, SEVERITIES_INDEX,
     TAGS_INDEX, link, year_page,
@@ -81,7 +81,7 @@ def service_groups(postmortems: list[Postmortem]) -> dict[str, Group]:
     return group_by(postmortems, lambda pm: pm.services, "(no services)")
 
 
-def severity_groups(postmortems: list[Postmortem], configured: list[str]) -> list[Group]:
+def severity_groups(postmortems: list[Postmortem], configured: Sequence[str]) -> list[Group]:
     """Configured levels in their configured order (even when empty), then the rest."""
     found = group_by(postmortems, lambda pm: [pm.severity] if pm.severity else [], "(no severity)")
     ordered: list[Group] = []
@@ -100,7 +100,7 @@ def _latest_date(group: Group) -> str:
     return max(dated).isoformat() if dated else MISSING
 
 
-def render_group_page(kind: str, group: Group, page: str, known_severities: list[str], note: str = "",
+def render_group_page(kind: str, group: Group, page: str, known_severities: Sequence[str], note: str = "",
                       directory_urls: bool = True) -> PageSource:
     count = len(group.members)
     out = PageSource([page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"])
@@ -108,7 +108,7 @@ def render_group_page(kind: str, group: Group, page: str, known_severities: list
         out.parts.append(note + "\n")
     if count:
         out.parts.append(f"{plural(count, 'postmortem')}, newest first.\n")
-        out.parts += [listing_table(page, group.members, known_severities, True, directory_urls), ""]
+        out.parts += [listing_table(page, group.members, known_severities, True, directory_urls, END), ""]
     else:
         out.parts.append("No postmortems yet.\n")
     return out
@@ -130,64 +130,83 @@ def _slug_page(folder: str) -> Callable[[Group], str]:
     return lambda group: f"{folder}/{group.slug}.md"
 
 
-# Each index kind as a plan: path -> a function rendering that page. The
-# paths are known from front matter at once; a build can list them before
-# spending time on the pages (see site_render). `render_*_pages` render all.
-Plan = dict[str, Callable[[], "str | PageSource"]]
+@dataclass(frozen=True)
+class IndexPage:
+    """One index page to render: `members` (newest first) and `names` are what its listing shows.
+
+    Overviews (counts per group) have no members: they are short and
+    rendered whole every time.
+    """
+
+    render: Callable[[], "str | PageSource"]
+    names: tuple[str, ...] = ()
+    members: list[Postmortem] | None = None
 
 
-def tag_pages_plan(postmortems: list[Postmortem], known_severities: list[str], directory_urls: bool = True) -> Plan:
+# Each index kind as a plan: path -> IndexPage, from front matter alone.
+# `render_*_pages` render a whole plan (for tests); site_render renders a
+# page only when what it shows changed.
+Plan = dict[str, IndexPage]
+
+
+def _group_plan(kind: str, folder: str, groups: Iterable[Group], severities: Sequence[str], directory_urls: bool,
+                note: Callable[[Group], str] = lambda group: "") -> Plan:
+    plan: Plan = {}
+    for group in groups:
+        page = f"{folder}/{group.slug}.md"
+        render = functools.partial(render_group_page, kind, group, page, severities, note(group), directory_urls)
+        plan[page] = IndexPage(render, tuple(group.names), group.members)
+    return plan
+
+
+def tag_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
+                   directory_urls: bool = True) -> Plan:
     groups = tag_groups(postmortems)
-    plan: Plan = {TAGS_INDEX: functools.partial(
+    plan: Plan = {TAGS_INDEX: IndexPage(functools.partial(
         render_overview, "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups),
         TAGS_INDEX, _slug_page("tags"),
-    )}
-    for group in groups.values():
-        page = f"tags/{group.slug}.md"
-        plan[page] = functools.partial(render_group_page, "Tag", group, page, known_severities,
-                                       directory_urls=directory_urls)
-    return plan
+    ))}
+    return plan | _group_plan("Tag", "tags", groups.values(), known_severities, directory_urls)
 
 
-def service_pages_plan(postmortems: list[Postmortem], known_severities: list[str],
+def service_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
                        directory_urls: bool = True) -> Plan:
     groups = service_groups(postmortems)
-    plan: Plan = {SERVICES_INDEX: functools.partial(
+    plan: Plan = {SERVICES_INDEX: IndexPage(functools.partial(
         render_overview, "Services", "Every affected service, with how many postmortems name it.", "Service",
         by_count(groups), SERVICES_INDEX, _slug_page("services"),
-    )}
-    for group in groups.values():
-        page = f"services/{group.slug}.md"
-        plan[page] = functools.partial(render_group_page, "Service", group, page, known_severities,
-                                       directory_urls=directory_urls)
-    return plan
+    ))}
+    return plan | _group_plan("Service", "services", groups.values(), known_severities, directory_urls)
 
 
-def severity_pages_plan(postmortems: list[Postmortem], configured: list[str], directory_urls: bool = True) -> Plan:
+UNCONFIGURED_NOTE = ("!!! warning \"Not a configured severity\"\n"
+                     "    `postmortem lint` reports these; fix the `severity:` value.\n")
+
+
+def severity_pages_plan(postmortems: list[Postmortem], configured: Sequence[str], directory_urls: bool = True) -> Plan:
     groups = severity_groups(postmortems, configured)
-    plan: Plan = {SEVERITIES_INDEX: functools.partial(
+    plan: Plan = {SEVERITIES_INDEX: IndexPage(functools.partial(
         render_overview, "Severities", "Postmortems by severity, most severe first as configured.", "Severity",
         groups, SEVERITIES_INDEX, _slug_page("severities"),
-    )}
+    ))}
     configured_slugs = {url_slug(level) for level in configured}
-    for group in groups:
-        page = f"severities/{group.slug}.md"
-        note = ""
-        if group.slug not in configured_slugs and group.slug != NONE_SLUG:
-            note = "!!! warning \"Not a configured severity\"\n    `postmortem lint` reports these; fix the `severity:` value.\n"
-        plan[page] = functools.partial(render_group_page, "Severity", group, page, configured, note, directory_urls)
-    return plan
+
+    def note(group: Group) -> str:
+        return UNCONFIGURED_NOTE if group.slug not in configured_slugs and group.slug != NONE_SLUG else ""
+
+    return plan | _group_plan("Severity", "severities", groups, configured, directory_urls, note)
 
 
-def archive_pages_plan(postmortems: list[Postmortem], known_severities: list[str],
+def archive_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
                        directory_urls: bool = True) -> Plan:
     years: dict[int | None, list[Postmortem]] = defaultdict(list)
     for pm in postmortems:
         years[pm.date.year if pm.date else None].append(pm)
     ordered = sorted(years, key=lambda y: (y is None, -(y or 0)))
-    plan: Plan = {ARCHIVE_INDEX: functools.partial(_render_archive_index, ordered, years)}
+    plan: Plan = {ARCHIVE_INDEX: IndexPage(functools.partial(_render_archive_index, ordered, years))}
     for year in ordered:
-        plan[year_page(year)] = functools.partial(_render_year, year, years[year], known_severities, directory_urls)
+        render = functools.partial(_render_year, year, years[year], known_severities, directory_urls)
+        plan[year_page(year)] = IndexPage(render, (), years[year])
     return plan
 
 
@@ -203,37 +222,37 @@ def _render_archive_index(ordered: list[int | None], years: dict[int | None, lis
 
 
 def _rendered(plan: Plan) -> dict[str, str | PageSource]:
-    return {path: render() for path, render in plan.items()}
+    return {path: entry.render() for path, entry in plan.items()}
 
 
-def render_tag_pages(postmortems: list[Postmortem], known_severities: list[str],
+def render_tag_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                      directory_urls: bool = True) -> dict[str, str | PageSource]:
     return _rendered(tag_pages_plan(postmortems, known_severities, directory_urls))
 
 
-def render_service_pages(postmortems: list[Postmortem], known_severities: list[str],
+def render_service_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                          directory_urls: bool = True) -> dict[str, str | PageSource]:
     return _rendered(service_pages_plan(postmortems, known_severities, directory_urls))
 
 
-def render_severity_pages(postmortems: list[Postmortem], configured: list[str],
+def render_severity_pages(postmortems: list[Postmortem], configured: Sequence[str],
                           directory_urls: bool = True) -> dict[str, str | PageSource]:
     return _rendered(severity_pages_plan(postmortems, configured, directory_urls))
 
 
-def render_archive_pages(postmortems: list[Postmortem], known_severities: list[str],
+def render_archive_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                          directory_urls: bool = True) -> dict[str, str | PageSource]:
     return _rendered(archive_pages_plan(postmortems, known_severities, directory_urls))
 
 
-def _render_year(year: int | None, members: list[Postmortem], known_severities: list[str],
+def _render_year(year: int | None, members: list[Postmortem], known_severities: Sequence[str],
                  directory_urls: bool = True) -> PageSource:
     page = year_page(year)
     if year is None:
         return PageSource([
             page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
             "These have no valid `date:` in their front matter.\n",
-            listing_table(page, members, known_severities, True, directory_urls), "",
+            listing_table(page, members, known_severities, True, directory_urls, END), "",
         ])
     months: dict[int, list[Postmortem]] = defaultdict(list)
     for pm in members:
@@ -241,7 +260,7 @@ def _render_year(year: int | None, members: list[Postmortem], known_severities: 
     out = PageSource([page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"])
     for month in sorted(months, reverse=True):
         out.parts.append(f"## {dt.date(year, month, 1):%B %Y}\n")
-        out.parts += [listing_table(page, months[month], known_severities, True, directory_urls), ""]
+        out.parts += [listing_table(page, months[month], known_severities, True, directory_urls, SECTION_END), ""]
     return out
 
 
@@ -260,7 +279,7 @@ def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = L
         out.append("No postmortems yet. Write the first with `postmortem new \"Title\"`.\n")
     else:
         # Blank lines around it: a raw HTML block must not touch the author's text.
-        out.append("\n" + listing_table(from_page, latest, kb.config["severities"], True, directory_urls).html + "\n")
+        out.append("\n" + listing_table(from_page, latest, kb.config.severities, True, directory_urls).html + "\n")
     return "\n".join(out)
 
 

@@ -1,33 +1,14 @@
-"""Knowledge base in, `{relative path: markdown, SVG, JSON or XML}` out.
-
-`render_site` is a pure function of the loaded knowledge base (and the build
-date, for "overdue"), so the MkDocs plugin and `postmortem generate` emit
-exactly the same files (both through `site_render.SiteRender`). Markdown
-links are relative links to `.md` sources, which MkDocs validates and
-rewrites for either URL style; the HTML blocks (`parts`) carry links
-resolved for the site's URL style (`urls.href`). Each page kind has its own
-module; this one only puts them together.
-"""
+"""Small pages of their own: the stylesheet, the list of files that could not be loaded, a broken file's page."""
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import resources
 
-from postmortem_kb.kb import KnowledgeBase
-from postmortem_kb.model import Diagnostic
-from postmortem_kb.site.blocks import MISSING, listing_table, page_title  # noqa: F401  (the shared page API)
+from postmortem_kb.model import ERROR, Diagnostic, Postmortem
+from postmortem_kb.site.blocks import page_title
 from postmortem_kb.site.escape import md_text
-from postmortem_kb.site.indexes import (  # noqa: F401
-    LATEST_COUNT, LATEST_MARKER, fill_latest, render_archive_pages, render_home, render_latest,
-    render_service_pages, render_severity_pages, render_tag_pages,
-)
-from postmortem_kb.site.parts import PageSource
-from postmortem_kb.site.urls import (  # noqa: F401
-    ACTIONS_PAGE, API_JSON, FEED, LOAD_ERRORS_PAGE, METRICS_PAGE, STYLESHEET, link, postmortem_page, tag_page,
-)
-
-Content = str | bytes
+from postmortem_kb.site.fragments import fragment
+from postmortem_kb.site.parts import TOP, Block, PageSource
 
 
 def stylesheet() -> str:
@@ -45,16 +26,10 @@ def render_load_errors(errors: list[Diagnostic]) -> str:
     )
 
 
-def render_site(kb: KnowledgeBase, include_home: bool = False, *, today: dt.date | None = None,
-                site_name: str = "Postmortems", site_url: str | None = None,
-                directory_urls: bool = True) -> dict[str, Content]:
-    """Every generated file of the site, keyed by its path relative to the docs folder.
-
-    Pages come as markdown with our HTML blocks inline (`parts.as_markdown`).
-    """
-    from postmortem_kb.site.site_render import SiteRender
-
-    render = SiteRender(kb, include_home=include_home, today=today, site_name=site_name, site_url=site_url,
-                        directory_urls=directory_urls)
-    return {path: content.as_markdown() if isinstance(content, PageSource) else content
-            for path, content in render.pages()}
+def render_failed_postmortem(pm: Postmortem, path: str) -> PageSource:
+    """A broken file's page during a live preview: where and why it failed, at the URL its page will have."""
+    errors = [d for d in pm.diagnostics if d.severity == ERROR] or pm.diagnostics
+    return PageSource([
+        page_title(f"{pm.id} could not be loaded"), f"# {md_text(pm.id)}", "",
+        Block(fragment("load_error.html", path=path, errors=errors), TOP), "",
+    ], after_h1=True)

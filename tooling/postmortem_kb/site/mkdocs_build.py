@@ -1,0 +1,157 @@
+"""The site's pages in a MkDocs build, and what stays between the rebuilds of `mkdocs serve`.
+
+Every page is rendered here, in the build's own process, once: the plugin
+hands MkDocs each page's markdown as a generated file and, once MkDocs has
+rendered it, the page's HTML blocks (`parts.MkDocsPage.finish`).
+
+A live preview keeps one `SiteBuild` (the plugin keeps its instance
+across rebuilds because it handles `on_startup`). On a rebuild it reads
+again only the postmortems whose file changed (`reloading`), renders again
+only the pages whose inputs changed (`site_render`), and marks every other
+generated file unmodified, so that `mkdocs serve --dirty` skips it. A
+hand-written page showing the latest postmortems is marked modified when
+that list changed. A postmortem that fails to load shows its error at its
+own URL instead of stopping the rebuild; the next save that fixes it
+brings its page back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from postmortem_kb.bulk import fewer_collections
+from postmortem_kb.config import KBConfig
+from postmortem_kb.kb import KnowledgeBase
+from postmortem_kb.model import Diagnostic
+from postmortem_kb.site.indexes import LATEST_MARKER, render_latest
+from postmortem_kb.site.parts import MkDocsPage, PageShapeError, PageSource
+from postmortem_kb.site.reloading import ReloadingKnowledgeBase
+from postmortem_kb.site.site_render import SiteOptions, SiteRender
+from postmortem_kb.site.urls import LOAD_ERRORS_PAGE, is_item_page
+
+log = logging.getLogger("mkdocs.plugins.postmortems")
+
+
+class GeneratedFile(File):
+    """A file of ours. MkDocs asks `is_modified` in a dirty build; the render knows the answer."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+@dataclass
+class SiteBuild:
+    kb_config: KBConfig
+    live: bool = False  # a `mkdocs serve` preview: load errors become pages, nothing stops a rebuild
+    dirty: bool = False  # MkDocs builds only modified files (`--dirty`), so the others need no content
+    kb: KnowledgeBase | None = None
+    pages: dict[str, MkDocsPage] = field(default_factory=dict)  # rendered markdown pages, until finished
+    generated: set[str] = field(default_factory=set)
+    _reloading: ReloadingKnowledgeBase | None = None
+    _render: SiteRender | None = None
+    _latest: dict[str, str] = field(default_factory=dict)
+
+    def add_to(self, files: Files, config, on_load_error: str, extra: dict[str, str]) -> None:
+        """Render what changed and add every generated file (and `extra`: path -> content) to `files`."""
+        options = SiteOptions(include_home=files.get_file_from_path("index.md") is None, site_name=config.site_name,
+                              site_url=config.site_url or None, directory_urls=config.use_directory_urls,
+                              error_pages=self.live)
+        if self._render is None or self._render.options != options:
+            self._render = SiteRender(self.kb_config, options)  # everything again, as in a first build
+        if self._reloading is None:
+            self._reloading = ReloadingKnowledgeBase(self.kb_config)
+        with fewer_collections():
+            self.kb, changed = self._reloading.refresh()
+            self._report(self.kb.load_errors(), on_load_error, config)
+            rendered = self._render.render(self.kb, dt.date.today(), changed)
+        needed = rendered.modified if self.dirty else rendered.pages
+        self.pages = {path: page.for_mkdocs() for path, page in rendered.pages.items()
+                      if isinstance(page, PageSource) and path in needed}
+        self.generated = set(rendered.pages)
+        for path, content in [*extra.items(), *rendered.pages.items()]:
+            if files.get_file_from_path(path) is not None:
+                message = f"postmortems: {config.docs_dir}/{path} would be replaced by a generated page; rename or remove it"
+                if not self.live:
+                    raise PluginError(message)
+                log.error(message)
+                continue
+            # Thousands of item pages in the sidebar make the build quadratic.
+            inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
+            if isinstance(content, PageSource):
+                mkdocs_page = self.pages.get(path)
+                content = mkdocs_page.markdown if mkdocs_page is not None else ""
+            file = GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
+            file.modified = path in rendered.modified or path in extra
+            files.append(file)
+        if self.live:
+            self._mark_latest_lists(files)
+
+    def forget(self) -> None:
+        """After a failed build: the next one renders and builds everything again."""
+        self._render = None
+
+    def _report(self, errors: list[Diagnostic], on_load_error: str, config) -> None:
+        for error in errors:
+            where = f"{error.path}:{error.line}: {error.message} ({error.rule})"
+            if self.live:
+                # A warning would abort a strict rebuild, and a failed rebuild
+                # leaves the server waiting: the error is on the file's own page.
+                log.info("postmortems: %s; the page shows the error until the file is fixed", where)
+            else:
+                log.warning("%s", where)
+        if errors and on_load_error == "fail" and not self.live:
+            detail = "; ".join(f"{e.path}:{e.line}: {e.message}" for e in errors)
+            raise PluginError(
+                f"postmortems: {len(errors)} postmortem file(s) could not be loaded, so the site would be "
+                f"missing them: {detail}. Fix the file(s), or run `postmortem lint` for details."
+            )
+
+    def latest(self, src_uri: str, directory_urls: bool) -> str:
+        """The latest postmortems, for the marker on a hand-written page."""
+        assert self.kb is not None
+        return render_latest(self.kb, src_uri, directory_urls=directory_urls)
+
+    def _mark_latest_lists(self, files: Files) -> None:
+        """A hand-written page that lists the latest postmortems is modified when the list is."""
+        for file in files.documentation_pages():
+            if file.generated_by is not None:
+                continue
+            try:
+                if LATEST_MARKER not in file.content_string:
+                    continue
+            except (OSError, ValueError):
+                continue
+            latest = self.latest(file.src_uri, file.use_directory_urls)
+            if self._latest.get(file.src_uri, latest) != latest:
+                # The file itself did not change, so its mtime cannot tell MkDocs.
+                file.is_modified = lambda: True  # type: ignore[method-assign]
+            self._latest[file.src_uri] = latest
+
+    def finish(self, src_uri: str, html: str) -> str:
+        """A generated page's rendered HTML with its blocks in place."""
+        page = self.pages.pop(src_uri, None)
+        if page is None:
+            return html
+        try:
+            return page.finish(html)
+        except PageShapeError as exc:
+            raise PluginError(f"postmortems: the blocks of {src_uri} lost their place ({exc}); "
+                              "a plugin that rewrites page HTML may have changed it") from exc
+
+    def indexed(self, src_uri: str) -> bool:
+        """Whether Pagefind indexes a page: postmortems and hand-written pages, not the generated listings."""
+        if src_uri not in self.generated:
+            return True
+        return src_uri.startswith("postmortems/") and is_item_page(src_uri) and src_uri != LOAD_ERRORS_PAGE
+
+
+def root_of(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
