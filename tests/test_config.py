@@ -138,8 +138,8 @@ def test_schema_config_prints_it_even_when_the_config_is_broken(kb, runner):
 
 
 @pytest.mark.parametrize(("text", "key", "message"), [
-    ("rules:\n  secret: fatal\n", "rules.secret", "must be one of error, warning, off, not 'fatal'"),
-    ("rules: [secret]\n", "rules", "must map rule ids to error, warning or off"),
+    ("rules:\n  secret: fatal\n", "rules.secret", "must be one of error, warning, info, off, not 'fatal'"),
+    ("rules: [secret]\n", "rules", "must map rule ids to error, warning, info or off"),
     ("severities: SEV1\n", "severities", "must be a list of strings, not 'SEV1'"),
     ("severities: 5\n", "severities", "must be a list of strings, not 5"),
     ("severities: [SEV1, 2]\n", "severities", "must be a list of strings"),

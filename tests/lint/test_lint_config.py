@@ -41,7 +41,7 @@ def test_a_wrong_rule_level_says_what_it_must_be(kb, runner):
     write(kb / "postmortems" / CLEAN_NAME, CLEAN)
     write(kb / "postmortem-kb.yml", "rules:\n  secret: fatal\n")
     result = runner.invoke(main, ["lint"])
-    assert "postmortem-kb.yml: rules.secret: must be one of error, warning, off, not 'fatal'" in result.output
+    assert "postmortem-kb.yml: rules.secret: must be one of error, warning, info, off, not 'fatal'" in result.output
     assert "Traceback" not in result.output
 
 

@@ -27,7 +27,7 @@ ROOT_MARKERS = (CONFIG_FILE, "mkdocs.yml")
 CACHE_FOLDER = ".postmortem-cache"
 SETTINGS_CACHE = Path(CACHE_FOLDER) / "settings.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-RULE_LEVELS = ("error", "warning", "off")
+RULE_LEVELS = ("error", "warning", "info", "off")
 # (key whose values must be drawn from ..., the key that lists them)
 SUBSET_KEYS = (
     ("finished_statuses", "statuses"),
@@ -61,7 +61,98 @@ _BLAME_WORDS = {
 _RULES = {
     "type": "object",
     "additionalProperties": {"enum": list(RULE_LEVELS)},
-    "errorMessage": "must map rule ids to error, warning or off",
+    "errorMessage": "must map rule ids to error, warning, info or off",
+}
+_REVIEW = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "approvals": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                      "errorMessage": "must map a severity (or `default`) to a number of approvals"},
+        "approvers": {
+            "oneOf": [
+                {"type": "array", "items": _NAME},
+                {"type": "object", "additionalProperties": {"type": "array", "items": _NAME}},
+                {"const": "codeowners"},
+                {"type": "null"},
+            ],
+            "errorMessage": "must be a list of names, a map of service to owners, `codeowners`, or null (anyone)",
+        },
+        "stale_draft_days": {"type": "integer", "minimum": 1, "errorMessage": "must be a number of days"},
+        "closed_status": {"type": ["string", "null"],
+                          "errorMessage": "must be a status name (set once every action item is done), or null"},
+    },
+    "errorMessage": "must be a mapping with approvals, approvers, stale_draft_days, closed_status",
+}
+_TICKETS = {
+    "type": "object",
+    "propertyNames": {"type": "string", "format": "regex", "errorMessage": "a ticket pattern must be a regex"},
+    "additionalProperties": {"type": "string", "pattern": "^https?://",
+                             "errorMessage": "must be an http(s) URL template with {ticket} or {1}"},
+    "errorMessage": "must map a ticket regex to a URL template",
+}
+_ACTIONS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "slo_days": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                     "errorMessage": "must map a priority (P1, P2, ...) to a number of days"},
+    },
+    "errorMessage": "must be a mapping with slo_days",
+}
+_TERMS = {
+    "type": "object",
+    "propertyNames": _NAME,
+    "additionalProperties": {"type": ["string", "null"]},
+    "errorMessage": "must map each value to a one-line description (or null)",
+}
+_PUBLIC = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "internal_sections": {"type": "array", "items": _NAME,
+                              "errorMessage": "must be a list of section names left out of the public version"},
+    },
+    "errorMessage": "must be a mapping with internal_sections",
+}
+_LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+             "errorMessage": "must be a language tag such as en or pt-BR"}
+_DEFAULT_REVIEW = {"approvals": {"SEV1": 2, "default": 1}, "approvers": None, "stale_draft_days": 14,
+                   "closed_status": "closed"}
+_DEFAULT_TRIGGERS = {
+    "deploy": "A code or binary release (rollout of a new version).",
+    "config-change": "A configuration or feature-flag change.",
+    "capacity": "Load beyond what was provisioned: traffic, storage, quotas.",
+    "dependency": "A failure of an upstream service, vendor or cloud provider.",
+    "hardware": "A failing machine, disk, network card or data centre facility.",
+    "network": "Network or DNS faults: routing, partitions, certificates in transit.",
+    "security": "An attack, a compromised credential or a vulnerability exploited.",
+    "data": "Bad or unexpected data: corruption, a bad migration, malformed input.",
+    "human-process": "A manual step or process gap (a runbook step, an operation by hand).",
+    "certificate-expiry": "A certificate, key or credential that expired.",
+    "unknown": "Not known yet.",
+}
+_DEFAULT_FACTORS = {
+    "missing-alert": "No alert covered the symptom.",
+    "noisy-alerting": "The signal was lost in noise.",
+    "insufficient-testing": "Tests did not cover the case.",
+    "no-staged-rollout": "The change reached everything at once.",
+    "slow-rollback": "Rolling back was slow or manual.",
+    "missing-runbook": "No runbook, or an outdated one.",
+    "unclear-ownership": "No clear owner for the system or the response.",
+    "capacity-planning": "Headroom was not planned or tracked.",
+    "single-point-of-failure": "One component took everything down with it.",
+    "dependency-coupling": "A dependency's failure spread instead of degrading.",
+    "config-drift": "Environments or copies of config diverged.",
+    "knowledge-gap": "The people on hand lacked context or training.",
+    "time-pressure": "Work done in a hurry or out of hours.",
+    "tooling-gap": "Tools made the safe path hard.",
+}
+_DEFAULT_DETECTIONS = {
+    "alert": "An automated alert fired.",
+    "customer-report": "A customer told us.",
+    "internal-report": "Someone inside the company noticed.",
+    "automation": "Automation (a health check, a canary) caught it and acted.",
 }
 _TIMEZONE = {"type": ["string", "null"], "format": "timezone",
              "errorMessage": "must be an IANA zone name (Europe/Copenhagen) or an offset (+08:00)"}
@@ -204,6 +295,29 @@ class KBConfig:
         None, _SOURCE_URL,
         "The site's Edit source link: an http(s) URL with a {path} slot (the file's repository path); "
         "null shows the path only.")
+    # -- review and action items -------------------------------------------------
+    review: Mapping[str, Any] = _setting(
+        _DEFAULT_REVIEW, _REVIEW,
+        "The review gate: approvals needed per severity (`default` for the rest), who may approve (names, a "
+        "map of service to owners, or `codeowners`), when a draft is stale, and the status a postmortem may "
+        "take once every action item is done.")
+    tickets: Mapping[str, str] = _setting(
+        {}, _TICKETS,
+        "Ticket regex to URL template ({ticket} the whole ticket, {1} the first group); tickets become links.")
+    actions: Mapping[str, Any] = _setting(
+        {"slo_days": {"P1": 28, "P2": 56}}, _ACTIONS,
+        "Action-item SLOs: days from the incident an item of a priority may stay open without a due date.")
+    # -- learning across incidents and the public version ----------------------------
+    triggers: Mapping[str, str | None] = _setting(
+        _DEFAULT_TRIGGERS, _TERMS, "The `trigger:` vocabulary: value to one-line description.")
+    contributing_factors: Mapping[str, str | None] = _setting(
+        _DEFAULT_FACTORS, _TERMS, "The `contributing_factors:` vocabulary: value to one-line description.")
+    detection_methods: Mapping[str, str | None] = _setting(
+        _DEFAULT_DETECTIONS, _TERMS, "The `detection:` vocabulary: how the incident was noticed.")
+    language: str = _setting("en", _LANGUAGE, "The default `lang:` of a postmortem.")
+    public: Mapping[str, Any] = _setting(
+        {"internal_sections": []}, _PUBLIC,
+        "The public version: sections (by name) left out besides the parts marked <!-- internal -->.")
 
     def __post_init__(self) -> None:
         # A config built from lists and dicts is frozen here, so no one can change a setting under another.
@@ -376,6 +490,9 @@ def validate_settings(data: object, path: Path | None = None) -> dict[str, Any]:
     defaults = KBConfig(root=Path(".")).as_dict()  # fresh copies: the result is the caller's to keep
     settings = {key: data.get(key, default) for key, default in defaults.items()}
     settings["section_aliases"] = {**defaults["section_aliases"], **settings["section_aliases"]}
+    # Nested settings keep the defaults of the keys a team leaves out.
+    for name in ("review", "actions", "public"):
+        settings[name] = {**defaults[name], **settings[name]}
     words = defaults["blame_words"]
     for phrase, hint in data.get("blame_words", {}).items():
         if hint is None:

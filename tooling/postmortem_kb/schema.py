@@ -38,6 +38,24 @@ FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "related": (_STRING_LIST, "Ids (file names without .md) of related postmortems."),
     "timezone": ({"type": "string", "format": "timezone"}, "Zone for timeline times without an offset."),
     "imported": ({"type": "object"}, "Set by `postmortem import`: the source file and any front matter keys it did not map."),
+    # Format v1.1 (all optional; a v1 file is a valid v1.1 file).
+    "reviewers": (_STRING_LIST, "Who is asked to review it."),
+    "approvals": ({"type": "array", "items": {
+        "type": "object", "required": ["by", "date"], "additionalProperties": False,
+        "properties": {"by": {"type": "string", "minLength": 1}, "date": {"type": "string", "format": "date"}}}},
+        "Approvals: `{by: name, date: YYYY-MM-DD}` each (`postmortem review --approve` adds one)."),
+    "trigger": ({"type": "string"}, "What set the incident off: one of the config's `triggers`."),
+    "contributing_factors": (_STRING_LIST, "Conditions that made it possible or worse: from `contributing_factors`."),
+    "detection": ({"type": "string"}, "How it was noticed: one of the config's `detection_methods`."),
+    "incident_commander": ({"type": "string"}, "Who led the response."),
+    "customer_impact": ({"type": ["string", "object"]},
+                        "What customers saw: text, or `{summary: ..., users: N, requests_failed: N, ...}`."),
+    "what_went_well": (_STRING_LIST, "What helped."),
+    "where_we_got_lucky": (_STRING_LIST, "What saved us by chance."),
+    "public_summary": ({"type": "string"}, "The summary for the customer-facing version."),
+    "lang": ({"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"}, "The language it is written in."),
+    "translation_of": ({"type": "string"}, "The id of the postmortem this translates."),
+    "source_hash": ({"type": "string"}, "Set by `postmortem translate sync`: the original's digest at the last sync."),
 }
 DATETIME_FIELDS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
@@ -51,12 +69,21 @@ class FrontMatterTooComplex(ValueError):
     """Front matter that cannot be walked safely (alias bomb, cycle, depth)."""
 
 
+def _closed(config: KBConfig) -> list[str]:
+    closed = config.review.get("closed_status")
+    return [closed] if closed else []
+
+
 def front_matter_schema(config: KBConfig) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for key, (fragment, description) in FIELDS.items():
         properties[key] = {**fragment, "description": description}
     properties["severity"]["enum"] = list(config.severities)
-    properties["status"]["enum"] = list(config.statuses)
+    properties["status"]["enum"] = list(dict.fromkeys([*config.statuses, *_closed(config)]))
+    for key, vocabulary in (("trigger", config.triggers), ("detection", config.detection_methods)):
+        properties[key] = {**properties[key], "enum": list(vocabulary)}
+    properties["contributing_factors"] = {**properties["contributing_factors"],
+                                          "items": {"type": "string", "enum": list(config.contributing_factors)}}
     for key, vocabulary in (("tags", config.tags), ("services", config.services)):
         if vocabulary is not None:
             properties[key] = {**properties[key], "items": {"type": "string", "enum": list(vocabulary)}}
@@ -67,7 +94,8 @@ def front_matter_schema(config: KBConfig) -> dict[str, Any]:
     for key in properties:
         if key not in required and "type" in properties[key]:
             # A fresh draft leaves optional keys blank (`started_at:`).
-            properties[key] = {**properties[key], "type": [properties[key]["type"], "null"]}
+            kind = properties[key]["type"]
+            properties[key] = {**properties[key], "type": [*kind, "null"] if isinstance(kind, list) else [kind, "null"]}
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": "urn:postmortem-kb:front-matter",
