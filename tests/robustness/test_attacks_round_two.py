@@ -224,3 +224,74 @@ def test_changing_a_team_template_requirement_invalidates_the_cache(kb):
     assert postmortem(kb, "lint").returncode == 0
     write(kb / "templates" / "team.md.j2", "{# requires: Summary, Customer communication #}\n## Summary\n")
     assert postmortem(kb, "lint").returncode == 1
+
+
+# -- secrets in every shape ---------------------------------------------------------------------
+
+GPG_EXPORT = """-----BEGIN PGP PRIVATE KEY BLOCK-----
+Version: GnuPG v2
+
+lQOYBGVxYz0BCAC7y3nq0m8Jk2w5vQ1pX9rT4uH6sL0cA3eF8gB2dK7jN1oP5qR9
+=ab12
+-----END PGP PRIVATE KEY BLOCK-----"""
+PEM_WITH_HEADERS = """-----BEGIN RSA PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED
+DEK-Info: AES-128-CBC,3F17F5316E2BAC89
+
+MIIEpAIBAAKCAQEA1c8gqXz0hL9nP4sT2uV6wY8zA1bC3dE5fG7hI9jK0lM2nO4p
+-----END RSA PRIVATE KEY-----"""
+BLANK_AFTER_BEGIN = """-----BEGIN OPENSSH PRIVATE KEY-----
+
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+-----END OPENSSH PRIVATE KEY-----"""
+
+
+@pytest.mark.parametrize("secret", [
+    GPG_EXPORT, PEM_WITH_HEADERS, BLANK_AFTER_BEGIN,
+    "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYQ",
+    "password: hunter2horse",
+    "| db | secret=Zq8!mW3#rT6p | rotated |",
+    "github_pat_11ABCDEFG0123456789abc_0123456789abcdefghijABCDEFGHIJ0123456789abcdefghijABCDEFGHIJ012345678",
+    "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\nAAAAIG0x",
+])
+@pytest.mark.parametrize("where", ["prose", "code block", "front matter"])
+def test_secret_shapes_are_found_wherever_they_are(kb, secret, where):
+    if where == "prose":
+        text = VALID_POSTMORTEM.replace("## Impact\n", f"## Impact\n\n{secret}\n")
+    elif where == "code block":
+        text = VALID_POSTMORTEM.replace("## Impact\n", f"## Impact\n\n```\n{secret}\n```\n")
+    else:
+        text = VALID_POSTMORTEM.replace("summary: ", f"notes: {json.dumps(secret)}\nsummary: ")
+        write(kb / "postmortem-kb.yml", "extra_fields: [notes]\n")
+    write(kb / "postmortems" / f"{PM_ID}.md", text)
+    result = postmortem(kb, "lint", "--no-cache", "--format", "json")
+    assert [f for f in json.loads(result.stdout) if f["rule"] == "secret"], (where, secret)
+
+
+IDS_THAT_ARE_NOT_SECRETS = """
+- 10:02 deploy of commit 9fceb02d0ae598e95dc970b74767f19372d61af8 (sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855)
+- request_id: 123e4567-e89b-12d3-a456-426614174000, trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7
+- The password: was rotated; the token: see the deploy token in the vault; secret: db-credentials-prod
+- `password: ${DB_PASSWORD}` and `api_key: <redacted>`; X-Request-Id=0af7651916cd43dd8448eb211c80319c
+"""
+
+
+def test_ids_hashes_and_placeholders_are_not_secrets(kb):
+    write(kb / "postmortems" / f"{PM_ID}.md", VALID_POSTMORTEM.replace("## Impact\n", "## Impact\n" + IDS_THAT_ARE_NOT_SECRETS))
+    result = postmortem(kb, "lint", "--no-cache", "--format", "json")
+    assert not [f for f in json.loads(result.stdout) if f["rule"] == "secret"]
+
+
+def test_no_false_secret_in_the_dfds_corpus():
+    corpus = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dfds"
+    if not corpus.is_dir():
+        pytest.skip("the DFDS corpus (../shared/corpus/dfds) is not beside this checkout")
+    from postmortem_kb.lint.rules_publishing import _secret_detectors, find_secrets
+    from postmortem_kb.lint.secrets import find_extra_secrets
+
+    detectors = _secret_detectors()
+    hits = []
+    for path in sorted(corpus.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        hits += [(path.name, kind) for _, kind in [*find_secrets(text, detectors), *find_extra_secrets(text)]]
+    assert hits == []

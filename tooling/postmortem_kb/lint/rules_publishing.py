@@ -147,10 +147,17 @@ def _texts(pm: Postmortem, ctx: LintContext) -> list[_ScanText]:
 
 @rule("secret", ERROR, "No secrets: cloud keys, private keys, API tokens, passwords in URLs.")
 def secrets(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    from postmortem_kb.lint.secrets import find_extra_secrets
+
     detectors = ctx.once("secret-detectors", _secret_detectors)
     for scan in _texts(pm, ctx):
-        for offset, kind in find_secrets(scan.text, detectors):
+        seen: set[int] = set()
+        found = [*find_secrets(scan.text, detectors), *find_extra_secrets(scan.text)]
+        for offset, kind in sorted(found):
             line, column = scan.locate(offset)
+            if line in seen:
+                continue  # one finding a line, however many detectors agree
+            seen.add(line)
             yield Hit(line, f"this looks like a secret ({kind}); remove it, rotate it, and refer to it by name "
                             "(e.g. 'the deploy token')", column)
 

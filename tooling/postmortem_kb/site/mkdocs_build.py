@@ -18,6 +18,7 @@ brings its page back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from postmortem_kb.bulk import fewer_collections
 from postmortem_kb.config import KBConfig
 from postmortem_kb.kb import KnowledgeBase
-from postmortem_kb.model import Diagnostic
+from postmortem_kb.loader import read_body
+from postmortem_kb.model import Diagnostic, Postmortem
 from postmortem_kb.site.indexes import LATEST_MARKER, render_latest
 from postmortem_kb.site.parts import MkDocsPage, PageShapeError, PageSource
 from postmortem_kb.site.reloading import ReloadingKnowledgeBase
@@ -67,11 +69,19 @@ class SiteBuild:
         if self._render is None or self._render.options != options:
             self._render = SiteRender(self.kb_config, options)  # everything again, as in a first build
         if self._reloading is None:
-            self._reloading = ReloadingKnowledgeBase(self.kb_config)
+            # A preview keeps every postmortem whole, to render a page again
+            # when its neighbours change; a build parses each body just
+            # before its page and lets go of it after, as a plain build
+            # holds one page's source at a time.
+            self._reloading = ReloadingKnowledgeBase(self.kb_config, parse_bodies=self.live)
         with fewer_collections():
             self.kb, changed = self._reloading.refresh()
             self._report(self.kb.load_errors(), on_load_error, config)
-            rendered = self._render.render(self.kb, dt.date.today(), changed)
+            hooks = {} if self.live else {"prepare": functools.partial(read_body, config=self.kb_config),
+                                          "release": _release_body}
+            rendered = self._render.render(self.kb, dt.date.today(), changed, **hooks)
+        if not self.live:
+            self._render = self._reloading = None  # nothing renders again: hold no copy of the site
         needed = rendered.modified if self.dirty else rendered.pages
         self.pages = {path: page.for_mkdocs() for path, page in rendered.pages.items()
                       if isinstance(page, PageSource) and path in needed}
@@ -151,6 +161,14 @@ class SiteBuild:
         if src_uri not in self.generated:
             return True
         return src_uri.startswith("postmortems/") and is_item_page(src_uri) and src_uri != LOAD_ERRORS_PAGE
+
+
+def _release_body(pm: Postmortem) -> None:
+    # Later pages read front matter and action items only; the body, its
+    # sections and timeline are the bulk of a postmortem's memory.
+    pm.body = ""
+    pm.sections = []
+    pm.timeline = []
 
 
 def root_of(config) -> Path:

@@ -28,8 +28,9 @@ def _signature(path: Path) -> Signature | None:
 
 
 class ReloadingKnowledgeBase:
-    def __init__(self, config: KBConfig):
+    def __init__(self, config: KBConfig, parse_bodies: bool = True):
         self.config = config
+        self.parse_bodies = parse_bodies  # False: front matter only, bodies parsed later (`loader.read_body`)
         self._files: dict[Path, tuple[Signature | None, Postmortem]] = {}
 
     def refresh(self) -> tuple[KnowledgeBase, set[str]]:
@@ -47,7 +48,7 @@ class ReloadingKnowledgeBase:
             if known is not None and signature is not None and known[0] == signature:
                 pm = known[1]
             else:
-                pm = load_postmortem(path, self.config, shown)
+                pm = load_postmortem(path, self.config, shown, parse_body=self.parse_bodies)
                 changed.add(pm.id)
             files[path] = (signature, pm)
             postmortems.append(pm)

@@ -48,6 +48,7 @@ from postmortem_kb.site.urls import (
 )
 
 Content = str | bytes | PageSource
+Hook = Callable[[Postmortem], None]
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,14 @@ class SiteRender:
         self._related: RelatedIndex | None = None
         self._charts: list[str] = []
 
-    def render(self, kb: KnowledgeBase, today: dt.date | None = None,
-               changed: Iterable[str] | None = None) -> Rendered:
+    def render(self, kb: KnowledgeBase, today: dt.date | None = None, changed: Iterable[str] | None = None,
+               prepare: Hook | None = None, release: Hook | None = None) -> Rendered:
         """Every page; `changed`: ids (file stems) of the postmortems that changed since the last render.
 
         Without `changed` (the first render) every page counts as changed.
+        `prepare(pm)` runs just before a postmortem's page is rendered (to
+        parse its body), `release(pm)` just after (to let go of what no
+        later page needs): a build then holds one parsed body at a time.
         """
         today = today or dt.date.today()
         first = changed is None or not self._memo
@@ -130,7 +134,7 @@ class SiteRender:
                                             options.directory_urls)
             neighbours = tuple((e.postmortem_id, self._facet(e.postmortem)[:3] if e.postmortem else None,
                                 tuple(e.shared), e.named) for e in context.related)
-            page(postmortem_page(pm.id), neighbours, lambda pm=pm, c=context: render_postmortem(pm, c),
+            page(postmortem_page(pm.id), neighbours, lambda pm=pm, c=context: _rendered(pm, c, prepare, release),
                  force=pm.id in changed)
         if options.error_pages:
             for pm in kb.failed:
@@ -199,6 +203,15 @@ class SiteRender:
             record = self._records[pm.id] = record_json(pm, self.config, today, self._source(pm),
                                                         self.options.directory_urls)
         return record
+
+
+def _rendered(pm: Postmortem, context: PostmortemPageContext, prepare: Hook | None, release: Hook | None) -> PageSource:
+    if prepare is not None:
+        prepare(pm)
+    page = render_postmortem(pm, context)
+    if release is not None:
+        release(pm)
+    return page
 
 
 def _actions(pm: Postmortem) -> tuple:
