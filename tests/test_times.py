@@ -14,8 +14,6 @@ from postmortem_kb.times import (
     day_marker,
     leading_time,
     parse_time_cell,
-    parse_timezone,
-    postmortem_zone,
 )
 from postmortem_kb.zones import zone_from_text
 
@@ -328,18 +326,6 @@ def test_a_date_only_row_sets_the_day_without_a_moment():
     result = resolver.resolve(parse_time_cell("2019-12-03"), "2019-12-03")
     assert (result.at, result.error, result.day) == (None, None, D(2019, 12, 3))
     assert resolve_all(resolver, ["04:30 x"])[0].at == dt.datetime(2019, 12, 3, 4, 30)
-
-
-# -- the old names, still used by import and the timeline command ------------------------------------
-
-
-def test_zone_sources_in_format_v1_order():
-    started = dt.datetime(2024, 1, 1, tzinfo=UTC8)
-    assert postmortem_zone({"timezone": "Europe/Copenhagen", "started_at": started}, "UTC").key == "Europe/Copenhagen"
-    assert postmortem_zone({"started_at": started}, "UTC") == UTC8
-    assert postmortem_zone({}, "+05:30").utcoffset(None) == dt.timedelta(hours=5, minutes=30)
-    assert parse_timezone("Not/AZone") is None and parse_timezone("utc") == dt.timezone.utc
-    assert parse_timezone("PST") is None  # a setting is an IANA name or an offset, not an abbreviation
 
 
 # -- the real corpus ------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from postmortem_kb.zones import (
     ABBREVIATION_PATTERN,
     Zone,
     abbreviation_note,
-    zone_from_setting,
     zone_from_text,
 )
 
@@ -490,37 +489,3 @@ def _past_missing_hour(at: dt.datetime) -> dt.datetime | None:
         return None
     back = at.astimezone(dt.timezone.utc).astimezone(at.tzinfo)
     return None if back.replace(tzinfo=None) == at.replace(tzinfo=None) else back
-
-
-# -- settings and the old names, until every caller uses the zones module ----------------
-
-
-def parse_timezone(value: object) -> dt.tzinfo | None:
-    """The zone of a `timezone:` setting (IANA name, UTC/Z/GMT or ±HH:MM), or None."""
-    zone = zone_from_setting(value)
-    return None if zone is None else zone.tz
-
-
-def postmortem_zone(meta: dict, default_zone: str) -> dt.tzinfo:
-    """The zone for times without an offset, as format v1 orders the sources."""
-    zone = parse_timezone(meta.get("timezone"))
-    if zone is not None:
-        return zone
-    started = meta.get("started_at")
-    if isinstance(started, dt.datetime) and started.tzinfo is not None:
-        return started.tzinfo
-    return parse_timezone(default_zone) or dt.timezone.utc
-
-
-def clean_cell(raw: str) -> str:
-    """Drop the emphasis and code marks people wrap times in."""
-    return raw.strip().strip("*_`").strip()
-
-
-# The leading time of a bullet-list row as format v1 first read it ("03:05 On-call acks");
-# `leading_time` reads every shape.
-BULLET_TIME = re.compile(
-    r"^[*_`]*(?P<time>(?:\d{4}-\d{2}-\d{2}[T ]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)[*_`]*"
-    r"\s*(?:[-–—:|]\s*)?(?P<text>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
