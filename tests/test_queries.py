@@ -9,6 +9,8 @@ import pytest
 
 from conftest import VALID_POSTMORTEM, write
 from postmortem_kb.cli import main
+from postmortem_kb.kb import load_knowledge_base
+from postmortem_kb.queries import postmortem_record, translation_records
 from postmortem_kb.tables import display_width
 
 TODAY = dt.date.today()
@@ -65,11 +67,30 @@ def test_list_newest_first_with_filters(three, runner):
 
 def test_list_json_record(three, runner):
     [record] = json.loads(run(runner, "list", "--service", "sessions", "--format", "json").stdout)
+    assert record.pop("lang") in (None, "en")  # "en" once `list` passes the config (the default language)
     assert record == {
         "id": "2024-01-09-cache", "date": "2024-01-09", "severity": "SEV2", "status": "published",
         "title": "Cache stampede", "tags": ["server-infra", "cache"], "services": ["sessions"], "authors": ["lee"],
-        "time_to_detect_seconds": 240, "time_to_resolve_seconds": 7200, "path": "postmortems/2024-01-09-cache.md",
+        "time_to_detect_seconds": 240, "time_to_resolve_seconds": 7200, "translation_of": None,
+        "path": "postmortems/2024-01-09-cache.md",
     }
+
+
+def test_language_and_translation_links_in_records(three):
+    write(three / "postmortems/2024-01-09-cache-de.md",
+          variant("Cache-Ansturm", "2024-01-09", "SEV2", "published", ["lang-de"], ["sessions"], PAST, "open")
+          .replace("summary:", "translation_of: 2024-01-09-cache\nsummary:"))
+    kb = load_knowledge_base(three)
+    by_id = kb.by_id()
+    german = postmortem_record(by_id["2024-01-09-cache-de"], kb.root, kb.config)
+    assert (german["lang"], german["translation_of"]) == ("de", "2024-01-09-cache")
+    assert postmortem_record(by_id["2024-01-09-cache"], kb.root, kb.config)["lang"] == "en"
+    assert postmortem_record(by_id["2024-01-09-cache"], kb.root)["lang"] is None  # stated nowhere, no config
+    links = translation_records(kb.loaded, kb.config)
+    assert links["2024-01-09-cache"] == {"lang": "en", "translation_of": None, "original": None,
+                                         "translations": ["2024-01-09-cache-de"]}
+    assert links["2024-01-09-cache-de"]["original"] == "2024-01-09-cache"
+    assert links["2024-05-02-dns"]["translations"] == []
 
 
 def test_list_table_fits_80_columns_and_cuts_long_titles(three, runner):
@@ -128,10 +149,11 @@ def test_actions_table_fits_80_columns(three, runner):
 
 def test_stats_by_month_severity_service_and_tag(three, runner):
     by_month = json.loads(run(runner, "stats", "--format", "json").stdout)
-    assert [(g["key"], g["count"], g["mean_time_to_detect_seconds"], g["mean_time_to_resolve_seconds"]) for g in by_month] == [
-        ("2024-01", 1, 240, 7200), ("2024-02", 1, 240, 3600), ("2024-05", 1, 240, 7200)]
+    assert [(g["key"], g["count"], g["median_time_to_detect_seconds"], g["median_time_to_resolve_seconds"])
+            for g in by_month] == [("2024-01", 1, 240, 7200), ("2024-02", 1, 240, 3600), ("2024-05", 1, 240, 7200)]
     by_severity = json.loads(run(runner, "stats", "--by", "severity", "--format", "json").stdout)
-    assert [(g["key"], g["count"], g["mean_time_to_resolve_seconds"]) for g in by_severity] == [("SEV1", 1, 3600), ("SEV2", 2, 7200)]
+    assert [(g["key"], g["count"], g["median_time_to_resolve_seconds"], g["resolve_samples"]) for g in by_severity] == [
+        ("SEV1", 1, 3600, 1), ("SEV2", 2, 7200, 2)]
     by_tag = {g["key"]: g["count"] for g in json.loads(run(runner, "stats", "--by", "tag", "--format", "json").stdout)}
     assert by_tag == {"cache": 1, "dns": 1, "payments": 1, "server-infra": 2}
     by_quarter = json.loads(run(runner, "stats", "--by", "quarter", "--status", "published", "--format", "json").stdout)
@@ -140,11 +162,41 @@ def test_stats_by_month_severity_service_and_tag(three, runner):
     assert [r["key"] for r in rows] == ["checkout", "gateway", "resolver", "sessions"]
 
 
+def test_stats_has_medians_and_p90_and_no_means(three, runner):
+    write(three / "postmortems/2024-05-20-dns-again.md",
+          variant("DNS again", "2024-05-20", "SEV2", "published", ["dns"], ["resolver"], PAST, "open", resolved="20:00"))
+    [everything] = json.loads(run(runner, "stats", "--by", "all", "--format", "json").stdout)
+    # Resolve times: 2h, 1h, 2h, 10h -> median 2h; p90 by the inclusive method: 2h + 0.7 * 8h.
+    assert everything["median_time_to_resolve_seconds"] == 7200
+    assert everything["p90_time_to_resolve_seconds"] == 7200 + int(0.7 * 8 * 3600)
+    assert everything["resolve_samples"] == 4 and everything["count"] == 4
+    assert everything["ids"] == ["2024-01-09-cache", "2024-02-20-checkout", "2024-05-02-dns", "2024-05-20-dns-again"]
+    assert not [key for key in everything if "mean" in key]
+    header = next(csv.reader(io.StringIO(run(runner, "stats", "--format", "csv").stdout)))
+    assert "median_time_to_detect_seconds" in header and "p90_time_to_mitigate_seconds" in header
+    assert not [column for column in header if "mean" in column]
+
+
+def test_stats_by_trigger_factor_and_detection(three, runner):
+    path = three / "postmortems/2024-01-09-cache.md"
+    path.write_text(path.read_text().replace("summary:", "trigger: human-process\ndetection: alert\n"
+                                             "contributing_factors: [missing-runbook, tooling-gap]\nsummary:"))
+    by_trigger = {g["key"]: g["ids"] for g in json.loads(run(runner, "stats", "--by", "trigger", "--format", "json").stdout)}
+    assert by_trigger == {"human-process": ["2024-01-09-cache"], "(none)": ["2024-02-20-checkout", "2024-05-02-dns"]}
+    by_factor = [g["key"] for g in json.loads(run(runner, "stats", "--by", "factor", "--format", "json").stdout)]
+    assert by_factor == ["missing-runbook", "tooling-gap", "(none)"]
+    by_detection = {g["key"]: g["count"] for g in json.loads(run(runner, "stats", "--by", "detection", "--format", "json").stdout)}
+    assert by_detection == {"alert": 1, "(none)": 2}
+
+
 def test_stats_table(three, runner):
-    lines = run(runner, "stats", "--by", "severity").output.rstrip("\n").split("\n")
-    assert lines[0].split()[:2] == ["SEVERITY", "COUNT"]
-    assert lines[2].split() == ["SEV1", "1", "4m", "(1)", "1h", "(1)"]
-    assert lines[3].split() == ["SEV2", "2", "4m", "(2)", "2h", "(2)"]
+    result = run(runner, "stats", "--by", "severity")
+    lines = result.output.rstrip("\n").split("\n")
+    assert all(display_width(line) <= 80 for line in lines), lines
+    assert lines[0].split() == ["SEVERITY", "COUNT", "TO", "DETECT", "TO", "MITIGATE", "TO", "RESOLVE"]
+    assert lines[2].split() == ["SEV1", "1", "4m", "/", "4m", "(1)", "30m", "/", "30m", "(1)", "1h", "/", "1h", "(1)"]
+    assert lines[3].split() == ["SEV2", "2", "4m", "/", "4m", "(2)", "30m", "/", "30m", "(2)", "2h", "/", "2h", "(2)"]
+    assert "median / 90th percentile" in lines[-1]
 
 
 def test_a_file_that_cannot_be_loaded_is_named_not_dropped(three, runner):

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import VALID_POSTMORTEM, write
-from robust_helpers import postmortem
+from robustness.reliability_cases import covers
+from robustness.robust_helpers import postmortem
 
 PM_ID = "2024-01-09-cache-stampede"
 AWS_KEY_LINE = "The key AKIAIOSFODNN7EXAMPLE leaked in a log.\n"
@@ -34,6 +35,7 @@ def pm_file(kb: Path) -> Path:
 # -- the file policy ------------------------------------------------------------------
 
 
+@covers("symlink-out")
 def test_symlink_to_git_config_is_neither_published_nor_written_through(kb, tmp_path):
     secret = kb / ".git-config-like"
     secret.write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n")
@@ -51,6 +53,7 @@ def test_symlink_to_git_config_is_neither_published_nor_written_through(kb, tmp_
     assert shown.returncode == 1 and "extraheader" not in shown.stdout
 
 
+@covers("symlink-loop")
 def test_symlink_loop_is_a_finding(kb):
     os.symlink("2024-01-01-b.md", kb / "postmortems" / "2024-01-01-a.md")
     os.symlink("2024-01-01-a.md", kb / "postmortems" / "2024-01-01-b.md")
@@ -59,6 +62,7 @@ def test_symlink_loop_is_a_finding(kb):
     assert result.returncode == 1 and "loops" in result.stdout
 
 
+@covers("fifo-md")
 def test_fifo_named_md_does_not_hang_lint_list_or_show(kb, pm_file):
     os.mkfifo(kb / "postmortems" / "2024-01-02-pipe.md")
     for args in (["lint", "--no-cache"], ["list"], ["show", "2024-01-02-pipe"]):
@@ -67,6 +71,7 @@ def test_fifo_named_md_does_not_hang_lint_list_or_show(kb, pm_file):
         assert "named pipe" in result.stdout + result.stderr, args
 
 
+@covers("no-front-matter-target")
 def test_file_without_front_matter_is_never_a_merge_target(kb, tmp_path):
     write(kb / "postmortems" / "2024-01-03-notes.md", "## Timeline\n\n| Time | Event |\n|---|---|\n| 2024-01-03 10:00 | x |\n")
     events = tmp_path / "ev.csv"
@@ -80,6 +85,7 @@ def test_file_without_front_matter_is_never_a_merge_target(kb, tmp_path):
 # -- front matter that YAML accepts too easily ------------------------------------------
 
 
+@covers("duplicate-key")
 def test_duplicate_yaml_keys_are_a_finding_at_the_second_key(kb):
     write(kb / "postmortems" / "2024-01-04-dup.md", VALID_POSTMORTEM.replace("status: published\n",
                                                                               "status: published\nseverity: SEV4\n"))
@@ -88,6 +94,7 @@ def test_duplicate_yaml_keys_are_a_finding_at_the_second_key(kb):
     assert found and found[0]["line"] == 6 and "`severity` is set twice" in found[0]["message"]
 
 
+@covers("impossible-date")
 def test_impossible_date_is_reported_at_its_line(kb):
     write(kb / "postmortems" / "2024-01-05-date.md", VALID_POSTMORTEM.replace("date: 2024-01-09", "date: 2024-02-30"))
     result = postmortem(kb, "lint", "--no-cache", "--format", "json")
@@ -96,6 +103,7 @@ def test_impossible_date_is_reported_at_its_line(kb):
     assert load and load[0]["line"] == 3 and "2024-02-30" in load[0]["message"]
 
 
+@covers("huge-number-title")
 def test_enormous_hex_title_does_not_stop_lint(kb, pm_file):
     write(kb / "postmortems" / "2024-01-06-hex.md", VALID_POSTMORTEM.replace(
         "title: Cache stampede on the session store", "title: 0x" + "f" * 3600))
@@ -105,6 +113,7 @@ def test_enormous_hex_title_does_not_stop_lint(kb, pm_file):
     assert any("2024-01-06-hex" in path for path in files)
 
 
+@covers("far-timestamp")
 def test_timestamp_beyond_utc_does_not_crash_list_or_show(kb):
     write(kb / "postmortems" / "2024-01-07-far.md",
           VALID_POSTMORTEM.replace("started_at: 2024-01-09T10:00:00+01:00", "started_at: 9999-12-31T23:59:00-23:59"))
@@ -117,6 +126,7 @@ def test_timestamp_beyond_utc_does_not_crash_list_or_show(kb):
 # -- outputs that neutralise their medium -------------------------------------------------
 
 
+@covers("csv-formula")
 def test_csv_cells_cannot_be_spreadsheet_formulas(kb):
     write(kb / "postmortems" / "2024-01-08-csv.md", VALID_POSTMORTEM.replace(
         "title: Cache stampede on the session store", 'title: "=HYPERLINK(\\"http://x\\",\\"y\\")"'))
@@ -126,6 +136,7 @@ def test_csv_cells_cannot_be_spreadsheet_formulas(kb):
     assert rows[0]["title"] == '\'=HYPERLINK("http://x","y")'
 
 
+@covers("terminal-escapes")
 def test_terminal_escapes_in_front_matter_never_reach_the_terminal(kb):
     write(kb / "postmortems" / "2024-01-10-esc.md", VALID_POSTMORTEM.replace(
         "title: Cache stampede on the session store", 'title: "Red \\e[31mALERT\\e]8;;http://evil\\e\\\\link"'))
@@ -137,6 +148,7 @@ def test_terminal_escapes_in_front_matter_never_reach_the_terminal(kb):
 # -- importers: limits before anything is built ----------------------------------------------
 
 
+@covers("deep-json")
 @pytest.mark.parametrize("source", ["slack", "pagerduty", "statuspage", "opsgenie"])
 def test_json_nested_200000_deep_is_refused(kb, pm_file, tmp_path, source):
     deep = tmp_path / "deep.json"
@@ -146,6 +158,7 @@ def test_json_nested_200000_deep_is_refused(kb, pm_file, tmp_path, source):
     assert result.returncode == 1 and "nests" in result.stderr
 
 
+@covers("slack-odd-types")
 def test_slack_values_of_the_wrong_type_are_an_error_not_a_traceback(kb, pm_file, tmp_path):
     export = tmp_path / "day.json"
     export.write_text(json.dumps([
@@ -157,6 +170,7 @@ def test_slack_values_of_the_wrong_type_are_an_error_not_a_traceback(kb, pm_file
     assert result.returncode in (0, 1)
 
 
+@covers("csv-year-one")
 def test_csv_row_at_year_one_with_an_offset_is_an_error(kb, pm_file, tmp_path):
     events = tmp_path / "ev.csv"
     events.write_text("time,event\n0001-01-01T00:00+14:00,the dawn of time\n")
@@ -165,6 +179,7 @@ def test_csv_row_at_year_one_with_an_offset_is_an_error(kb, pm_file, tmp_path):
     assert result.returncode == 1 and ":2:" in result.stderr
 
 
+@covers("csv-bad-quoting")
 def test_csv_field_over_the_limit_and_unterminated_quote_are_errors(kb, pm_file, tmp_path):
     long_field = tmp_path / "long.csv"
     long_field.write_text("time,event\n2024-01-09T10:10:00Z," + "x" * 140_000 + "\n")
@@ -178,6 +193,7 @@ def test_csv_field_over_the_limit_and_unterminated_quote_are_errors(kb, pm_file,
     assert pm_file.read_bytes() == before
 
 
+@covers("import-over-limits")
 def test_import_that_would_outgrow_the_load_limit_writes_nothing(kb, pm_file, tmp_path):
     events = tmp_path / "many.csv"
     rows = "".join(f"2024-01-09T10:{n // 600 % 60:02d}:{n % 60:02d}Z,message number {n}\n" for n in range(6_000))
@@ -192,6 +208,7 @@ def test_import_that_would_outgrow_the_load_limit_writes_nothing(kb, pm_file, tm
 # -- the lint cache cannot lie ----------------------------------------------------------------
 
 
+@covers("planted-lint-cache")
 def test_planted_lint_cache_saying_no_findings_is_not_believed(kb):
     leaky = write(kb / "postmortems" / f"{PM_ID}.md", VALID_POSTMORTEM + AWS_KEY_LINE)
     first = postmortem(kb, "lint")
@@ -208,6 +225,7 @@ def test_planted_lint_cache_saying_no_findings_is_not_believed(kb):
     assert leaky.exists()
 
 
+@covers("tracked-cache")
 def test_cache_folder_tracked_by_git_is_refused_with_a_message(kb, pm_file):
     subprocess.run(["git", "init", "-q"], cwd=kb, check=True)
     (kb / ".postmortem-cache").mkdir()
@@ -217,6 +235,7 @@ def test_cache_folder_tracked_by_git_is_refused_with_a_message(kb, pm_file):
     assert "tracked by git" in result.stderr
 
 
+@covers("stale-template-cache")
 def test_changing_a_team_template_requirement_invalidates_the_cache(kb):
     write(kb / "templates" / "team.md.j2", "{# requires: Summary #}\n## Summary\n")
     write(kb / "postmortems" / f"{PM_ID}.md", VALID_POSTMORTEM.replace("status: published\n",
@@ -246,6 +265,7 @@ b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
 -----END OPENSSH PRIVATE KEY-----"""
 
 
+@covers("secret-shapes")
 @pytest.mark.parametrize("secret", [
     GPG_EXPORT, PEM_WITH_HEADERS, BLANK_AFTER_BEGIN,
     "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYQ",

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortem_kb.markdown_text import md_text
+from robustness.reliability_cases import covers
 
 EXTENSIONS = ["tables", "admonition", "attr_list", "md_in_html", "toc", "abbr", "footnotes", "def_list"]
 
@@ -94,6 +95,7 @@ def test_in_a_list_item_the_text_shows_and_nothing_else(payload):
     assert _visible(f"2024-03-05 09:00 {payload}") == _visible("".join(rendered.text))
 
 
+@covers("escaper-extensions")
 def test_the_issue_payloads_in_particular():
     for payload in ("x {: tabindex=0 autofocus onfocus=alert(document.domain) }",
                     "*bold*{: autofocus tabindex=1 onfocus=alert(1) }"):

@@ -26,6 +26,8 @@ from postmortem_kb.commands import timeline as timeline_command
 from postmortem_kb.commands import queries as query_commands
 from postmortem_kb.commands import init as init_command
 from postmortem_kb.commands import show as show_command
+from postmortem_kb.commands import review as review_command
+from postmortem_kb.commands import digest as digest_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -67,6 +69,8 @@ main.add_command(show_command.show)
 main.add_command(init_command.init)
 main.add_command(completion_command.completion)
 main.add_command(generate_command.generate)
+main.add_command(review_command.review)
+main.add_command(digest_command.digest)
 
 
 if __name__ == "__main__":

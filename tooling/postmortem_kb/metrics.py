@@ -1,15 +1,26 @@
-"""Incident durations and their aggregates, computed from front matter times.
+"""Incident durations and their summaries, computed from front matter times.
 
 A duration is only computed when both of its ends are present and in order;
 a missing or reversed pair gives None, never a guess.
+
+Durations are summarised by their median and 90th percentile, with `n` (how
+many postmortems had both times) and the ids of those postmortems; never by
+a mean, which one long outage drags wherever it likes. Both come from the
+standard library's `statistics`: the median is `statistics.median` (the
+middle value, or the mean of the two middle values), the 90th percentile
+`statistics.quantiles(seconds, n=10, method="inclusive")[8]`, which
+interpolates linearly between the closest ranks and never leaves the range
+of the data (the same definition as numpy's default and Excel's
+PERCENTILE.INC). With one value both are that value; with none, None.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
 
 from postmortem_kb.model import Postmortem
 
@@ -19,6 +30,8 @@ DURATIONS = {
     "time_to_mitigate": ("started_at", "mitigated_at"),
     "time_to_resolve": ("started_at", "resolved_at"),
 }
+NONE_KEY = "(none)"
+ROLLING_DAYS = 90
 
 
 def duration(pm: Postmortem, name: str) -> dt.timedelta | None:
@@ -59,37 +72,201 @@ def year_key(pm: Postmortem) -> str | None:
     return str(pm.date.year) if pm.date else None
 
 
-@dataclass
+# -- the summary of a set of durations -------------------------------------------
+
+
+def median_seconds(seconds: Sequence[float]) -> float | None:
+    return statistics.median(seconds) if seconds else None
+
+
+def p90_seconds(seconds: Sequence[float]) -> float | None:
+    """The 90th percentile by the inclusive method (see the module's docstring)."""
+    if not seconds:
+        return None
+    if len(seconds) == 1:
+        return float(seconds[0])  # Python 3.11's quantiles wants two points; one point is its own percentile
+    return statistics.quantiles(seconds, n=10, method="inclusive")[8]
+
+
+def _timedelta(seconds: float | None) -> dt.timedelta | None:
+    return None if seconds is None else dt.timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class DurationSummary:
+    """The median and 90th percentile of one duration over some postmortems.
+
+    `n` counts the postmortems that had both times; `ids` are those
+    postmortems (sorted), so every figure can link to what it was computed from.
+    """
+
+    n: int
+    median: dt.timedelta | None
+    p90: dt.timedelta | None
+    ids: tuple[str, ...] = ()
+
+    @property
+    def median_seconds(self) -> int | None:
+        return None if self.median is None else round(self.median.total_seconds())
+
+    @property
+    def p90_seconds(self) -> int | None:
+        return None if self.p90 is None else round(self.p90.total_seconds())
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "median_seconds": self.median_seconds, "p90_seconds": self.p90_seconds,
+                "ids": list(self.ids)}
+
+
+EMPTY = DurationSummary(0, None, None, ())
+
+
+def summarise(postmortems: Iterable[Postmortem], name: str) -> DurationSummary:
+    """Median, p90 and n of duration `name` (a key of DURATIONS) over `postmortems`."""
+    timed = sorted((pm.id, value) for pm in postmortems if (value := duration(pm, name)) is not None)
+    if not timed:
+        return EMPTY
+    seconds = [value.total_seconds() for _, value in timed]
+    return DurationSummary(len(seconds), _timedelta(median_seconds(seconds)), _timedelta(p90_seconds(seconds)),
+                           tuple(pm_id for pm_id, _ in timed))
+
+
+# -- groups ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class Aggregate:
+    """One group of postmortems (a quarter, a severity, a tag) and its duration summaries."""
+
     key: str
     count: int
-    mean_time_to_detect: dt.timedelta | None
-    mean_time_to_resolve: dt.timedelta | None
-    # How many postmortems had the times each mean was computed from.
-    detect_samples: int
-    resolve_samples: int
+    ids: tuple[str, ...]
+    time_to_detect: DurationSummary
+    time_to_mitigate: DurationSummary
+    time_to_resolve: DurationSummary
+
+    def summary(self, name: str) -> DurationSummary:
+        return getattr(self, name)
+
+    # -- transitional: site/metrics_page.py still reads these ------------------
+    # Remove them once /metrics/ shows `time_to_detect.median` and `.p90`.
+    @property
+    def detect_samples(self) -> int:
+        return self.time_to_detect.n
+
+    @property
+    def resolve_samples(self) -> int:
+        return self.time_to_resolve.n
+
+    @property
+    def mean_time_to_detect(self) -> dt.timedelta | None:
+        return self._legacy_mean("time_to_detect")
+
+    @property
+    def mean_time_to_resolve(self) -> dt.timedelta | None:
+        return self._legacy_mean("time_to_resolve")
+
+    def _legacy_mean(self, name: str) -> dt.timedelta | None:
+        values = [d for d in self._members_durations.get(name, ()) if d is not None]
+        return sum(values, dt.timedelta()) / len(values) if values else None
+
+    _members_durations: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-def _mean(values: list[dt.timedelta]) -> dt.timedelta | None:
-    return sum(values, dt.timedelta()) / len(values) if values else None
+def group_summary(key: str, members: list[Postmortem]) -> Aggregate:
+    return Aggregate(
+        key, len(members), tuple(sorted(pm.id for pm in members)),
+        summarise(members, "time_to_detect"), summarise(members, "time_to_mitigate"),
+        summarise(members, "time_to_resolve"),
+        {name: [duration(pm, name) for pm in members] for name in ("time_to_detect", "time_to_resolve")},
+    )
 
 
-def aggregate(postmortems: Iterable[Postmortem], keys: Callable[[Postmortem], Iterable[str] | str | None]) -> list[Aggregate]:
-    """Group by one key (month, severity) or many (each tag); sorted by key.
-
-    Postmortems without a key value are grouped under "(none)" so that
-    nothing silently drops out of a count.
-    """
+def group(postmortems: Iterable[Postmortem],
+          keys: Callable[[Postmortem], Iterable[str] | str | None]) -> dict[str, list[Postmortem]]:
+    """Postmortems by one key (month, severity) or many (each tag); no key: NONE_KEY."""
     groups: dict[str, list[Postmortem]] = defaultdict(list)
     for pm in postmortems:
         value = keys(pm)
         values = [value] if value is None or isinstance(value, str) else list(value)
         for key in values or [None]:
-            groups[key if key else "(none)"].append(pm)
-    result = []
-    for key in sorted(groups):
-        members = groups[key]
-        detect = [d for d in (duration(pm, "time_to_detect") for pm in members) if d is not None]
-        resolve = [d for d in (duration(pm, "time_to_resolve") for pm in members) if d is not None]
-        result.append(Aggregate(key, len(members), _mean(detect), _mean(resolve), len(detect), len(resolve)))
-    return result
+            groups[key if key else NONE_KEY].append(pm)
+    return groups
+
+
+def aggregate(postmortems: Iterable[Postmortem], keys: Callable[[Postmortem], Iterable[str] | str | None],
+              order: Sequence[str] | None = None) -> list[Aggregate]:
+    """Group by one key or many and summarise each group; sorted by key, or by `order` first.
+
+    Postmortems without a key value are grouped under "(none)" (last), so
+    that nothing silently drops out of a count.
+    """
+    groups = group(postmortems, keys)
+    rank = {key: n for n, key in enumerate(order or ())}
+    ordered = sorted(groups, key=lambda k: (k == NONE_KEY, rank.get(k, len(rank)), k))
+    return [group_summary(key, groups[key]) for key in ordered]
+
+
+def overall(postmortems: Iterable[Postmortem]) -> Aggregate:
+    """Every postmortem as one group, keyed "all"."""
+    return group_summary("all", list(postmortems))
+
+
+def by_quarter(postmortems: Iterable[Postmortem]) -> list[Aggregate]:
+    """Per quarter (2024-Q1 ...), oldest first; undated postmortems under "(none)"."""
+    return aggregate(postmortems, quarter_key)
+
+
+def by_severity(postmortems: Iterable[Postmortem], severities: Sequence[str] = ()) -> list[Aggregate]:
+    """Per severity in the configured order (most severe first), others after, "(none)" last."""
+    return aggregate(postmortems, lambda pm: pm.severity or None, order=severities)
+
+
+# -- the rolling window ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollingPoint:
+    """The incidents dated in the `days` days up to and including `end`, summarised."""
+
+    end: dt.date
+    start: dt.date
+    count: int
+    ids: tuple[str, ...]
+    time_to_detect: DurationSummary
+    time_to_mitigate: DurationSummary
+    time_to_resolve: DurationSummary
+
+    def summary(self, name: str) -> DurationSummary:
+        return getattr(self, name)
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The last day of every month from `first`'s to `last`'s."""
+    ends, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+        ends.append(following - dt.timedelta(days=1))
+        year, month = following.year, following.month
+    return ends
+
+
+def rolling(postmortems: Iterable[Postmortem], days: int = ROLLING_DAYS,
+            ends: Iterable[dt.date] | None = None) -> list[RollingPoint]:
+    """A rolling `days`-day view: at each end date, the incidents dated in the window ending there.
+
+    The window of `end` runs from `end - days + 1` to `end`, both included.
+    `ends` default to the last day of each month from the first incident's
+    month to the last's; undated postmortems are left out.
+    """
+    dated = sorted((pm for pm in postmortems if pm.date), key=lambda pm: (pm.date, pm.id))
+    if ends is None:
+        ends = month_ends(dated[0].date, dated[-1].date) if dated else []
+    points = []
+    for end in ends:
+        start = end - dt.timedelta(days=days - 1)
+        members = [pm for pm in dated if start <= pm.date <= end]
+        points.append(RollingPoint(end, start, len(members), tuple(sorted(pm.id for pm in members)),
+                                   summarise(members, "time_to_detect"), summarise(members, "time_to_mitigate"),
+                                   summarise(members, "time_to_resolve")))
+    return points

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
-from postmortem_kb.metrics import Aggregate, aggregate, duration, month_key, quarter_key
+from postmortem_kb.metrics import Aggregate, aggregate, duration, month_key, quarter_key, year_key
 from postmortem_kb.model import Postmortem
 
 
@@ -63,7 +63,7 @@ def _seconds(value: dt.timedelta | None) -> int | None:
 # -- list ---------------------------------------------------------------------
 
 LIST_COLUMNS = ["id", "date", "severity", "status", "title", "tags", "services", "authors",
-                "time_to_detect_seconds", "time_to_resolve_seconds", "path"]
+                "time_to_detect_seconds", "time_to_resolve_seconds", "lang", "translation_of", "path"]
 
 
 def _relative(pm: Postmortem, root: Path | None) -> str:
@@ -75,7 +75,10 @@ def _relative(pm: Postmortem, root: Path | None) -> str:
     return pm.relpath
 
 
-def postmortem_record(pm: Postmortem, root: Path | None = None) -> dict[str, Any]:
+def postmortem_record(pm: Postmortem, root: Path | None = None, config: KBConfig | None = None) -> dict[str, Any]:
+    """One postmortem as plain data; `lang` is its effective language when `config` is given (else as stated)."""
+    from postmortem_kb.languages import language_of, stated_language, translation_target
+
     return {
         "id": pm.id,
         "date": pm.date.isoformat() if pm.date else None,
@@ -87,8 +90,18 @@ def postmortem_record(pm: Postmortem, root: Path | None = None) -> dict[str, Any
         "authors": pm.authors,
         "time_to_detect_seconds": _seconds(duration(pm, "time_to_detect")),
         "time_to_resolve_seconds": _seconds(duration(pm, "time_to_resolve")),
+        "lang": language_of(pm, config) if config is not None else stated_language(pm),
+        "translation_of": translation_target(pm),
         "path": _relative(pm, root),
     }
+
+
+def translation_records(postmortems: list[Postmortem], config: KBConfig) -> dict[str, dict[str, Any]]:
+    """id -> {lang, translation_of, original, translations}: the links read both ways (see `languages`)."""
+    from postmortem_kb.languages import Translations
+
+    index = Translations(postmortems, config)
+    return {pm.id: index.record(pm.id) for pm in postmortems if not pm.failed}
 
 
 # -- actions ------------------------------------------------------------------
@@ -134,26 +147,37 @@ def action_record(entry: LedgerEntry, root: Path | None = None) -> dict[str, Any
 # -- stats --------------------------------------------------------------------
 
 GROUPINGS: dict[str, Callable[[Postmortem], Iterable[str] | str | None]] = {
-    "month": month_key,
+    "all": lambda pm: "all",
+    "year": year_key,
     "quarter": quarter_key,
+    "month": month_key,
     "severity": lambda pm: pm.severity or None,
     "service": lambda pm: pm.services,
     "tag": lambda pm: pm.tags,
+    "trigger": lambda pm: pm.text_field("trigger").strip() or None,
+    "factor": lambda pm: pm.list_field("contributing_factors"),
+    "detection": lambda pm: pm.text_field("detection").strip() or None,
 }
-STATS_COLUMNS = ["key", "count", "mean_time_to_detect_seconds", "mean_time_to_resolve_seconds",
-                 "detect_samples", "resolve_samples"]
+# (column prefix, duration name in metrics.DURATIONS)
+STATS_DURATIONS = (("detect", "time_to_detect"), ("mitigate", "time_to_mitigate"), ("resolve", "time_to_resolve"))
+STATS_COLUMNS = ["key", "count",
+                 *[column for short, name in STATS_DURATIONS
+                   for column in (f"median_{name}_seconds", f"p90_{name}_seconds", f"{short}_samples")],
+                 "ids"]
 
 
-def stats(postmortems: list[Postmortem], by: str) -> list[Aggregate]:
-    return aggregate(postmortems, GROUPINGS[by])
+def stats(postmortems: list[Postmortem], by: str, config: KBConfig | None = None) -> list[Aggregate]:
+    """Groups with the median and p90 of each duration; severities in the config's order when given."""
+    order = list(config.severities) if config is not None and by == "severity" else None
+    return aggregate(postmortems, GROUPINGS[by], order=order)
 
 
 def stats_record(group: Aggregate) -> dict[str, Any]:
-    return {
-        "key": group.key,
-        "count": group.count,
-        "mean_time_to_detect_seconds": _seconds(group.mean_time_to_detect),
-        "mean_time_to_resolve_seconds": _seconds(group.mean_time_to_resolve),
-        "detect_samples": group.detect_samples,
-        "resolve_samples": group.resolve_samples,
-    }
+    record: dict[str, Any] = {"key": group.key, "count": group.count}
+    for short, name in STATS_DURATIONS:
+        summary = group.summary(name)
+        record[f"median_{name}_seconds"] = summary.median_seconds
+        record[f"p90_{name}_seconds"] = summary.p90_seconds
+        record[f"{short}_samples"] = summary.n
+    record["ids"] = list(group.ids)
+    return record

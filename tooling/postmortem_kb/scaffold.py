@@ -33,6 +33,58 @@ class NewPostmortem:
     services: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     template: str = "default"
+    summary: str = ""
+    # started_at, detected_at, mitigated_at, resolved_at: ISO 8601 with an offset (see `incident_time`).
+    times: dict[str, str] = field(default_factory=dict)
+
+
+# The incident's moments `postmortem new` asks for, in the order they happen.
+INCIDENT_TIMES = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+_TIME_OF_DAY = re.compile(r"^(\d{1,2}):(\d{2})(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$", re.I)
+
+
+class TimeInputError(ValueError):
+    """A time the author typed that cannot be read; the message says what to type."""
+
+
+def incident_time(text: str, day: dt.date, zone_setting: str | None) -> tuple[dt.datetime, str | None]:
+    """A typed time as an aware moment, and a note when the zone was taken from this machine.
+
+    `23:41` is that time on `day`; `2025-09-14 23:41` and ISO 8601
+    (`2025-09-14T23:41:00+02:00`, `...Z`) are read as written. A time
+    without an offset is in the knowledge base's zone (`timezone` in
+    postmortem-kb.yml); with none configured, in this machine's local zone,
+    and the note says so. A time with an offset is kept as that instant,
+    written in the knowledge base's zone when it has one.
+    """
+    from postmortem_kb.zones import zone_from_setting
+
+    value = text.strip()
+    match = _TIME_OF_DAY.match(value)
+    try:
+        if match:
+            hours, minutes, seconds, offset = match.groups()
+            clock = dt.time.fromisoformat(f"{int(hours):02d}:{minutes}{seconds or ''}{offset or ''}".replace("z", "Z"))
+            moment = dt.datetime.combine(day, clock.replace(tzinfo=None), clock.tzinfo)
+        else:
+            moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise TimeInputError(f"{text!r} is not a time: type 23:41, {day.isoformat()} 23:41, or ISO 8601 "
+                             f"({day.isoformat()}T23:41:00+02:00)") from None
+    zone = zone_from_setting(zone_setting) if zone_setting else None
+    if zone is not None:
+        return (moment.astimezone(zone.tz) if moment.tzinfo else moment.replace(tzinfo=zone.tz)), None
+    if moment.tzinfo is not None:
+        return moment, None
+    local = moment.astimezone()  # a naive datetime is read as this machine's local time
+    offset = local.strftime("%z")
+    return local, (f"no `timezone` in postmortem-kb.yml: times without an offset are read in this machine's "
+                   f"local zone (UTC{offset[:3]}:{offset[3:]} on {local.date().isoformat()}); type one (23:41+02:00) "
+                   "to say otherwise, or set `timezone`")
+
+
+def iso_moment(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def slugify(title: str, limit: int = MAX_SLUG) -> str:
@@ -128,7 +180,25 @@ def template_context(new: NewPostmortem) -> dict:
         "services": new.services,
         "authors": new.authors,
         "template": new.template,
+        "summary": new.summary,
+        **{key: new.times.get(key, "") for key in INCIDENT_TIMES},
     }
+
+
+def unused_values(config: KBConfig, new: NewPostmortem) -> list[str]:
+    """The values given for `new` (summary, times) that its template never writes."""
+    given = [key for key in ("summary", *INCIDENT_TIMES) if (new.summary if key == "summary" else new.times.get(key))]
+    if not given:
+        return []
+    import jinja2
+    from jinja2 import meta
+
+    path = find_template(config, new.template)
+    try:
+        used = meta.find_undeclared_variables(jinja2.Environment().parse(path.read_text(encoding="utf-8")))
+    except (OSError, jinja2.TemplateError):
+        return []  # rendering reports it
+    return [key for key in given if key not in used]
 
 
 def create_postmortem(config: KBConfig, new: NewPostmortem) -> Path:

@@ -96,24 +96,37 @@ def open_in_editor(command: list[str], path) -> None:
 @click.option("--date", "date_", type=click.DateTime(formats=DATE_FORMATS), help="Incident date, YYYY-MM-DD (default today).")
 @click.option("--template", default="default", show_default=True,
               help="Template name: default, lite, security, or NAME.md.j2 in templates/ (see `postmortem templates`).")
+@click.option("--summary", help="Two or three sentences for the index pages.")
+@click.option("--started-at", "started_at", metavar="TIME", help="When impact began: 23:41 (on the incident's date), "
+              "2025-09-14 23:41, or ISO 8601 with an offset.")
+@click.option("--detected-at", "detected_at", metavar="TIME", help="When it was noticed (as --started-at).")
+@click.option("--mitigated-at", "mitigated_at", metavar="TIME", help="When impact stopped (as --started-at).")
+@click.option("--resolved-at", "resolved_at", metavar="TIME", help="When the incident was closed (as --started-at).")
 @click.option("--open", "open_editor", is_flag=True, help="Open the new file in $VISUAL or $EDITOR.")
 @click.option("--no-input", is_flag=True, help="Never prompt; use the flags and defaults as given.")
 @click.pass_context
-def new(ctx, title, severity, tags, services, authors, date_, template, open_editor, no_input) -> None:
+def new(ctx, title, severity, tags, services, authors, date_, template, summary, started_at, detected_at, mitigated_at,
+        resolved_at, open_editor, no_input) -> None:
     """Scaffold a new postmortem from a template and print its path.
 
     The file is postmortems/<date>-<slug>.md with status: draft; the slug is
     the title in ASCII lower case (a title in another script gets a short
     stable code) and the title itself is kept as written. Anything not given
     as a flag is asked for, with the choices and the values already used in
-    the knowledge base as suggestions; --no-input asks nothing. An existing
-    file is never overwritten: the command exits 1 instead.
+    the knowledge base as suggestions; the summary and the incident's times
+    (start, detection, mitigation, resolution) are asked too, and Enter
+    skips each. A time is 23:41 (on the incident's date), 2025-09-14 23:41
+    or ISO 8601; it is written as ISO 8601 in the knowledge base's zone
+    (`timezone` in postmortem-kb.yml), or, with none configured, in this
+    machine's local zone, which the command then says. --no-input asks
+    nothing. An existing file is never overwritten: the command exits 1.
 
     \b
     Examples:
       postmortem new "KV store latency from mass key expiry"
       postmortem new "DNS outage" --severity SEV1 --tag dns --service resolver --no-input
       postmortem new "Leaked token" --template security --date 2024-03-05 --author wei --open
+      postmortem new "DNS outage" --date 2025-09-14 --started-at 23:41 --resolved-at "2025-09-15 01:10" --no-input
     """
     import datetime as dt
 
@@ -152,6 +165,12 @@ def new(ctx, title, severity, tags, services, authors, date_, template, open_edi
     elif not authors:
         name = _git_user_name()
         authors = [name] if name else []
+    day = date_.date() if date_ else dt.date.today()
+    given = {"started_at": started_at, "detected_at": detected_at, "mitigated_at": mitigated_at,
+             "resolved_at": resolved_at}
+    if summary is None and not no_input:
+        summary = click.prompt("Summary (Enter to skip)", default="", show_default=False)
+    times = _read_times(config, day, given, ask=not no_input)
     request = NewPostmortem(
         title=title.strip(),
         date=(date_.date() if date_ else dt.date.today()),
@@ -160,7 +179,14 @@ def new(ctx, title, severity, tags, services, authors, date_, template, open_edi
         services=list(services),
         authors=list(authors),
         template=template,
+        summary=" ".join((summary or "").split()),
+        times=times,
     )
+    if times or request.summary:
+        from postmortem_kb.scaffold import unused_values
+
+        for key in unused_values(config, request):
+            click.echo(f"note: the {template} template does not write {key}; it is left out", err=True)
     try:
         path = create_postmortem(config, request)
     except ScaffoldError as exc:
@@ -170,6 +196,54 @@ def new(ctx, title, severity, tags, services, authors, date_, template, open_edi
     click.echo(display_path(path))
     if command is not None:
         open_in_editor(command, path)
+
+
+TIME_LABELS = {"started_at": "Started at", "detected_at": "Detected at", "mitigated_at": "Mitigated at",
+               "resolved_at": "Resolved at"}
+
+
+def _read_times(config, day, given: dict, ask: bool) -> dict[str, str]:
+    """The incident's times, from the flags and (unless `ask` is off) prompts; ISO 8601 strings by key."""
+    from postmortem_kb.scaffold import INCIDENT_TIMES, TimeInputError, incident_time, iso_moment
+
+    times: dict[str, str] = {}
+    notes: set[str] = set()
+    previous = None
+    for key in INCIDENT_TIMES:
+        flag = given.get(key)
+
+        def read(text: str, key=key, previous=previous):
+            if not text.strip():
+                return None
+            try:
+                moment, note = incident_time(text, day, config.timezone)
+            except TimeInputError as exc:
+                raise click.BadParameter(str(exc)) from None
+            if previous is not None and moment < previous[1]:
+                raise click.BadParameter(f"{TIME_LABELS[key].lower()} {iso_moment(moment)} is before "
+                                         f"{previous[0].replace('_', ' ')} {iso_moment(previous[1])}")
+            return moment, note
+
+        if flag is not None:
+            try:
+                found = read(flag)
+            except click.BadParameter as exc:
+                fail(f"--{key.replace('_', '-')}: {exc.message}", EXIT_USAGE)
+        elif ask:
+            zone = config.timezone or "this machine's zone"
+            found = click.prompt(f"{TIME_LABELS[key]} (23:41, {day.isoformat()} 23:41 or ISO; {zone}; Enter to skip)",
+                                 default="", show_default=False, value_proc=read)
+            found = found or None
+        else:
+            found = None
+        if found:
+            moment, note = found
+            if note and note not in notes:
+                notes.add(note)
+                click.echo(f"note: {note}", err=True)
+            times[key] = iso_moment(moment)
+            previous = (key, moment)
+    return times
 
 
 def _empty_title() -> str:

@@ -162,14 +162,19 @@ def secrets(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
                             "(e.g. 'the deploy token')", column)
 
 
-def _allowed_email(domain: str, ctx: LintContext) -> bool:
+def allowed_email_domain(domain: str, allowed_domains: Iterable[str]) -> bool:
+    """Whether addresses at `domain` are not personal data: documentation domains and the team's own."""
     domain = domain.lower()
-    allowed = [d.lower() for d in ctx.config.allowed_email_domains]
+    allowed = [d.lower() for d in allowed_domains]
     return (
         domain in _EXAMPLE_DOMAINS
         or domain.endswith(_EXAMPLE_TLDS)
         or any(domain == d or domain.endswith("." + d) for d in allowed)
     )
+
+
+def _allowed_email(domain: str, ctx: LintContext) -> bool:
+    return allowed_email_domain(domain, ctx.config.allowed_email_domains)
 
 
 # Role and group addresses reach a function, not a person: RFC 2142's
@@ -211,6 +216,50 @@ def _is_personal_ip(text: str) -> bool:
     return ip.is_global
 
 
+# The detectors below are shared with the public version (`postmortem
+# publish`), which redacts what this file's rules report: one set of
+# detectors, so lint and publish never disagree about what an address is.
+
+
+def personal_emails(text: str, allowed_domains: Iterable[str]) -> Iterator[re.Match[str]]:
+    """Each email address of a person in `text`: not a documentation or allowed domain, not a role address."""
+    if "@" not in text:
+        return
+    for match in _EMAIL.finditer(text):
+        local = match.group(0).split("@", 1)[0]
+        if not (allowed_email_domain(match.group("domain"), allowed_domains) or is_role_address(local)):
+            yield match
+
+
+def ipv4_addresses(text: str) -> Iterator[tuple[re.Match[str], ipaddress.IPv4Address, bool]]:
+    """(match, address, followed by a /prefix) for each IPv4 address in `text`."""
+    if not may_hold_ipv4(text):
+        return
+    for match in _IPV4.finditer(text):
+        try:
+            ip = ipaddress.IPv4Address(match.group(1))
+        except ValueError:
+            continue
+        yield match, ip, text.startswith("/", match.end())
+
+
+# Hex groups and colons with at least two colons (`fd00::1`, `2001:db8:0:0:0:0:0:1`);
+# `ipaddress` decides whether a candidate is an address (a time like 10:04:05 is not).
+_IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])")
+
+
+def ipv6_addresses(text: str) -> Iterator[tuple[re.Match[str], ipaddress.IPv6Address, bool]]:
+    """(match, address, followed by a /prefix) for each IPv6 address in `text`."""
+    if "::" not in text and text.count(":") < 7:
+        return
+    for match in _IPV6.finditer(text):
+        try:
+            ip = ipaddress.IPv6Address(match.group(1))
+        except ValueError:
+            continue
+        yield match, ip, text.startswith("/", match.end())
+
+
 @rule("personal-data", WARNING, "No personal data: email addresses and public IP addresses.")
 def personal_data(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     for scan in _texts(pm, ctx):
@@ -218,21 +267,15 @@ def personal_data(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
         # A template's `<!-- hint: ... -->` is the template's words, not the
         # author's; other comments are still published in the page source.
         hints = comment_spans(text, hints_only=True)
-        if "@" in text:
-            for match in _EMAIL.finditer(text):
-                local = match.group(0).split("@", 1)[0]
-                if _allowed_email(match.group("domain"), ctx) or is_role_address(local):
-                    continue
-                if in_spans(match.start(), hints):
-                    continue
-                line, column = scan.locate(match.start())
-                yield Hit(line, f"email address `{match.group(0)}`: personal data; name the role or team "
-                                "instead (or allow the domain in `allowed_email_domains`)", column)
-        if not may_hold_ipv4(text):
-            continue
-        for match in _IPV4.finditer(text):
+        for match in personal_emails(text, ctx.config.allowed_email_domains):
+            if in_spans(match.start(), hints):
+                continue
+            line, column = scan.locate(match.start())
+            yield Hit(line, f"email address `{match.group(0)}`: personal data; name the role or team "
+                            "instead (or allow the domain in `allowed_email_domains`)", column)
+        for match, ip, network in ipv4_addresses(text):
             # A CIDR block (52.0.0.0/16) names a network, not a person.
-            if text.startswith("/", match.end()) or not _is_personal_ip(match.group(1)):
+            if network or not ip.is_global:
                 continue
             if in_spans(match.start(), hints):
                 continue
@@ -345,13 +388,19 @@ def blame_language(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     finder = ctx.once("blame-finder", lambda: PhraseFinder(list(words), ignore_case=True))
     for scan in _texts(pm, ctx):
         text = scan.text
-        hidden: list[tuple[int, int]] | None = None  # built on the first hit only
-        for start, end, phrase in finder.find(text):
-            if not is_blame(text, start, end, phrase):
-                continue
-            if hidden is None:
-                hidden = sorted(comment_spans(text) + code_spans(text))
-            if any(a <= start < b for a, b in hidden):
-                continue
+        for start, end, phrase in find_blame(text, finder):
             line, column = scan.locate(start)
             yield Hit(line, f"'{text[start:end]}' assigns blame; {words[phrase]}", column)
+
+
+def find_blame(text: str, finder: PhraseFinder) -> Iterator[tuple[int, int, str]]:
+    """(start, end, configured phrase) of each blame phrase used as blame in prose (not in code or comments)."""
+    hidden: list[tuple[int, int]] | None = None  # built on the first hit only
+    for start, end, phrase in finder.find(text):
+        if not is_blame(text, start, end, phrase):
+            continue
+        if hidden is None:
+            hidden = sorted(comment_spans(text) + code_spans(text))
+        if any(a <= start < b for a, b in hidden):
+            continue
+        yield start, end, phrase
