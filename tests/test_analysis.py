@@ -1,6 +1,7 @@
 """The analysis figures, on postmortems written to disk and loaded, against counts made here from the front matter."""
 
 import datetime as dt
+import json
 import random
 import statistics
 from collections import Counter, defaultdict
@@ -12,6 +13,7 @@ import pytest
 from conftest import write
 from postmortem_kb.analysis import (
     analyse,
+    as_dict,
     detection_vs_time_to_detect,
     repeat_incidents,
     top_factors,
@@ -166,6 +168,11 @@ def test_analyse_bundles_every_figure(generated_kb):
     assert result.count == len(kb.loaded) == 121
     assert sum(year.total for year in result.triggers.years) == 121
     assert result.factors.until == TODAY and result.repeats and result.detection
+    record = json.loads(json.dumps(as_dict(result)))
+    assert record["count"] == 121 and record["top_factors"]["until"] == TODAY.isoformat()
+    first = record["triggers_by_year"]["years"][0]
+    assert sum(cell["count"] for cell in first["by_trigger"].values()) == first["total"] == len(first["ids"])
+    assert record["detection"][0]["time_to_detect"]["n"] == result.detection[0].time_to_detect.n
 
 
 def test_empty_knowledge_base():

@@ -33,3 +33,18 @@ def test_start_up_does_not_import_heavy_modules():
     code = "import sys; import postmortem_kb.cli; print(sorted(m for m in ('mkdocs', 'jinja2', 'markdown_it', 'yaml', 'matplotlib') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_actions_is_a_group_that_still_lists_items_itself(kb, runner):
+    from conftest import VALID_POSTMORTEM, write
+
+    write(kb / "postmortems/2024-01-09-cache.md", VALID_POSTMORTEM)
+    listed = runner.invoke(main, ["actions", "--open", "--format", "csv"])
+    assert listed.exit_code == 0 and "Guard the flush command" in listed.output
+    assert isinstance(main.commands["actions"], click.Group) and "reconcile" in main.commands["actions"].commands
+    usage = runner.invoke(main, ["actions", "reconcile", "--from", "github"])
+    assert usage.exit_code == 2 and "FILE" in usage.output
+
+
+def test_the_new_commands_are_registered():
+    assert {"review", "digest"} <= set(main.commands)

@@ -100,8 +100,6 @@ def test_translation_stale_until_synced_and_again_after_the_original_changes(kb)
     assert "has changed since this translation was synced" in stale["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="lint's cache keys a file's findings by its own bytes; it must also record "
-                   "the original's digest for a translation (a change to lint/cache.py, asked of the lead)")
 def test_cached_lint_sees_the_original_change(kb):
     original = write(kb / "postmortems" / CLEAN_NAME, CLEAN)
     write(kb / "postmortems" / TRANSLATION_NAME, translation_of(CLEAN))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from itertools import pairwise
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -190,7 +191,7 @@ def repeat_incidents(postmortems: Iterable[Postmortem], days: int = REPEAT_DAYS)
         members.sort(key=lambda pm: (pm.date, pm.id))
         runs: list[list[Postmortem]] = []
         current = [members[0]]
-        for before, after in zip(members, members[1:]):
+        for before, after in pairwise(members):
             if (after.date - before.date).days <= days:
                 current.append(after)
             else:
@@ -201,7 +202,7 @@ def repeat_incidents(postmortems: Iterable[Postmortem], days: int = REPEAT_DAYS)
             runs.append(current)
         if not runs:
             continue
-        gaps = [(b.date - a.date).days for run in runs for a, b in zip(run, run[1:])]
+        gaps = [(b.date - a.date).days for run in runs for a, b in pairwise(run)]
         found.append(RepeatService(service, _ids(pm for run in runs for pm in run),
                                    tuple(tuple(pm.id for pm in run) for run in runs), min(gaps), len(members)))
     found.sort(key=lambda r: (-len(r.ids), r.shortest_gap_days, r.service))
@@ -254,3 +255,29 @@ def analyse(postmortems: Iterable[Postmortem], config: KBConfig, today: dt.date 
         count=len(postmortems),
         undated=_ids(pm for pm in postmortems if not pm.date),
     )
+
+
+def as_dict(analysis: Analysis) -> dict:
+    """The analysis as JSON values (for an API file or a test), ids included with every figure."""
+    return {
+        "count": analysis.count,
+        "undated": list(analysis.undated),
+        "triggers_by_year": {
+            "triggers": analysis.triggers.triggers,
+            "years": [{"year": y.year, "total": y.total, "ids": list(y.ids),
+                       "by_trigger": {t: s.as_dict() for t, s in y.by_trigger.items()}}
+                      for y in analysis.triggers.years],
+        },
+        "top_factors": {
+            "since": analysis.factors.since.isoformat(), "until": analysis.factors.until.isoformat(),
+            "incidents": list(analysis.factors.incidents), "without_factors": list(analysis.factors.without_factors),
+            "more": analysis.factors.more,
+            "factors": [{"factor": f.factor, "description": f.description, "count": f.count, "total": f.total,
+                         "ids": list(f.ids)} for f in analysis.factors.factors],
+        },
+        "repeat_incidents": [{"service": r.service, "ids": list(r.ids), "runs": [list(run) for run in r.runs],
+                              "shortest_gap_days": r.shortest_gap_days, "incidents": r.incidents}
+                             for r in analysis.repeats],
+        "detection": [{"method": d.method, "description": d.description, "count": d.count, "ids": list(d.ids),
+                       "time_to_detect": d.time_to_detect.as_dict()} for d in analysis.detection],
+    }

@@ -26,6 +26,8 @@ from postmortem_kb.commands import timeline as timeline_command
 from postmortem_kb.commands import queries as query_commands
 from postmortem_kb.commands import init as init_command
 from postmortem_kb.commands import show as show_command
+from postmortem_kb.commands import publish as publish_command
+from postmortem_kb.commands import translate as translate_command
 from postmortem_kb.commands import review as review_command
 from postmortem_kb.commands import digest as digest_command
 
@@ -66,6 +68,8 @@ main.add_command(query_commands.list_postmortems)
 main.add_command(query_commands.actions)
 main.add_command(query_commands.stats)
 main.add_command(show_command.show)
+main.add_command(publish_command.publish)
+main.add_command(translate_command.translate)
 main.add_command(init_command.init)
 main.add_command(completion_command.completion)
 main.add_command(generate_command.generate)

@@ -6,7 +6,8 @@ default P1 28 days, P2 56: the four and eight weeks of published practice),
 and has no due date when its priority has no SLO. Past that date, an open
 item is overdue. Separately, an open item older than its priority's SLO
 (counted from the incident, whatever due date it was given) is in breach
-of the SLO: a due date pushed past the SLO does not hide it.
+of the SLO: a due date set past the SLO does not hide that (the ledger
+shows it), though such an item is not overdue.
 """
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ class LedgerEntry:
     age_days: int | None = None
     slo_breached: bool = False
 
-    @property
-    def is_late(self) -> bool:
-        """Overdue or beyond its SLO: what `actions --overdue` lists and `--check` fails on."""
-        return self.is_overdue or self.slo_breached
 
 
 def is_open(item: ActionItem, config: KBConfig) -> bool:
@@ -78,11 +75,11 @@ def entry_for(pm: Postmortem, item: ActionItem, config: KBConfig, today: dt.date
 
 
 def ledger(postmortems: list[Postmortem], config: KBConfig, today: dt.date | None = None) -> list[LedgerEntry]:
-    """Every action item: open ones first, late first among them, then by the date due."""
+    """Every action item: open ones first, overdue first among them, then by the date due."""
     today = today or dt.date.today()
     entries = [entry_for(pm, item, config, today) for pm in postmortems for item in pm.actions]
     far_future = dt.date.max
-    entries.sort(key=lambda e: (not e.is_open, not e.is_late, e.due or far_future, e.postmortem.id, e.item.line))
+    entries.sort(key=lambda e: (not e.is_open, not e.is_overdue, e.due or far_future, e.postmortem.id, e.item.line))
     return entries
 
 

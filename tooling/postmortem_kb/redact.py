@@ -30,6 +30,7 @@ that an `@word` in code is a decorator or an annotation, not a handle.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -55,7 +56,7 @@ FILE_EXTENSIONS = frozenset({"yaml", "yml", "json", "md", "txt", "log", "conf", 
                              "tfvars", "properties", "pem", "crt", "key", "gz", "zip", "tar", "jar", "war"})
 _DOCUMENTATION = ("example.com", "example.org", "example.net", ".example", ".test", ".invalid")
 SLACK_MENTIONS = frozenset({"here", "channel", "everyone"})
-# `people` fields of the front matter: (key, how its value names people)
+# Front matter keys that name people (approvals' `by` and action item owners are read too).
 PEOPLE_FIELDS = ("authors", "reviewers", "incident_commander", "owner", "owners")
 
 _HOST = re.compile(
@@ -143,11 +144,13 @@ def _ip_redactions(text: str) -> Iterator[Redaction]:
                 yield Redaction(match.start(1), end, "IP address", text[match.start(1):end], IP_ADDRESS)
 
 
-def _documentation(ip) -> bool:
-    import ipaddress
+_DOCUMENTATION_NETWORKS = tuple(ipaddress.ip_network(block) for block in
+                                ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"))
 
-    ranges = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
-    return any(ip in ipaddress.ip_network(block) for block in ranges if ipaddress.ip_network(block).version == ip.version)
+
+def _documentation(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """RFC 5737 and RFC 3849 ranges: examples, never a real machine."""
+    return any(ip.version == network.version and ip in network for network in _DOCUMENTATION_NETWORKS)
 
 
 def _link_redactions(text: str, people: list[str], config: KBConfig) -> list[Redaction]:

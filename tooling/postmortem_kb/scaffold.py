@@ -194,8 +194,10 @@ def unused_values(config: KBConfig, new: NewPostmortem) -> list[str]:
     from jinja2 import meta
 
     path = find_template(config, new.template)
+    env = jinja2.Environment()
+    env.filters["yaml"] = _yaml_value
     try:
-        used = meta.find_undeclared_variables(jinja2.Environment().parse(path.read_text(encoding="utf-8")))
+        used = meta.find_undeclared_variables(env.parse(path.read_text(encoding="utf-8")))
     except (OSError, jinja2.TemplateError):
         return []  # rendering reports it
     return [key for key in given if key not in used]

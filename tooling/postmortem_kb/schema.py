@@ -80,10 +80,13 @@ def front_matter_schema(config: KBConfig) -> dict[str, Any]:
         properties[key] = {**fragment, "description": description}
     properties["severity"]["enum"] = list(config.severities)
     properties["status"]["enum"] = list(dict.fromkeys([*config.statuses, *_closed(config)]))
+    # An empty vocabulary means any value (lint treats it so); an empty enum would refuse every value.
     for key, vocabulary in (("trigger", config.triggers), ("detection", config.detection_methods)):
-        properties[key] = {**properties[key], "enum": list(vocabulary)}
-    properties["contributing_factors"] = {**properties["contributing_factors"],
-                                          "items": {"type": "string", "enum": list(config.contributing_factors)}}
+        if vocabulary:
+            properties[key] = {**properties[key], "enum": list(vocabulary)}
+    if config.contributing_factors:
+        properties["contributing_factors"] = {**properties["contributing_factors"],
+                                              "items": {"type": "string", "enum": list(config.contributing_factors)}}
     for key, vocabulary in (("tags", config.tags), ("services", config.services)):
         if vocabulary is not None:
             properties[key] = {**properties[key], "items": {"type": "string", "enum": list(vocabulary)}}

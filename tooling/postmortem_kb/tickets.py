@@ -4,8 +4,9 @@
 whole text of an item's Ticket cell (or one of several, comma-separated);
 a pattern must match all of it, so `see OPS-12 later` is never half a
 link. The template takes `{ticket}` (the ticket as written) or `{1}`,
-`{2}`... (the pattern's groups) and named groups by name; every value is
-percent-encoded, so a ticket can add nothing to the URL but itself.
+`{2}`... (the pattern's groups) and named groups by name. Every value is
+percent-encoded except `/` (`org/repo#7` -> `.../org/repo/issues/7`), and
+`..` is encoded too, so a ticket can add nothing to the URL but itself.
 Patterns are tried in the order the config lists them; the first that
 matches wins.
 """
@@ -49,6 +50,11 @@ def is_link(ticket: str) -> bool:
     return bool(_MARKDOWN_LINK.match(text)) or urlsplit(text).scheme in ("http", "https")
 
 
+def _encoded(value: str) -> str:
+    # `/` stays (`org/repo#7` -> /org/repo/issues/7); `..` cannot climb out of the template's path.
+    return quote(value, safe="/").replace("..", "%2E%2E")
+
+
 def ticket_url(ticket: str, config) -> str | None:
     """The URL of one ticket under the config's `tickets:` patterns, or None when none matches.
 
@@ -61,10 +67,10 @@ def ticket_url(ticket: str, config) -> str | None:
         match = pattern.fullmatch(text)
         if match is None:
             continue
-        groups = [quote(group or "", safe="") for group in match.groups()]
-        named = {name: quote(value or "", safe="") for name, value in match.groupdict().items()}
+        groups = [_encoded(group or "") for group in match.groups()]
+        named = {name: _encoded(value or "") for name, value in match.groupdict().items()}
         try:
-            url = template.format(quote(text, safe=""), *groups, **{**named, "ticket": quote(text, safe="")})
+            url = template.format(_encoded(text), *groups, **{**named, "ticket": _encoded(text)})
         except (IndexError, KeyError, ValueError):
             return None  # a template asking for a group its pattern does not have
         return url if urlsplit(url).scheme in ("http", "https") else None

@@ -114,24 +114,25 @@ def list_postmortems(ctx, tags, services, severities, statuses, since, until, ou
 @click.group(invoke_without_command=True)
 @click.option("--open", "only_open", is_flag=True, help="Only items still open (open, in-progress, or no status).")
 @click.option("--overdue", "only_overdue", is_flag=True,
-              help="Only open items past their due date (or the SLO's, without one) or beyond their SLO.")
+              help="Only open items past their due date (without one: the incident's date + the SLO of their priority).")
 @click.option("--owner", "owners", multiple=True, help="Only items of this owner; repeat for any of several.")
-@click.option("--check", is_flag=True, help="Exit 1 when any open item is overdue or beyond its SLO (for a scheduled job).")
+@click.option("--check", is_flag=True, help="Exit 1 when any open item is overdue (for a scheduled job).")
 @_format_option
 @click.pass_context
 def actions(ctx, only_open, only_overdue, owners, check, output_format) -> None:
-    """List action items across all postmortems: open first, late first.
+    """List action items across all postmortems: open first, overdue first.
 
     An item without a due date is due at the incident's date plus the SLO
     of its priority (`actions.slo_days` in postmortem-kb.yml, default P1 28
     days, P2 56); the DUE column marks such dates with `*`. An open item
-    older than its SLO is in breach of it even when its own due date lies
-    later. AGE is days since the incident, for open items.
+    older than its SLO whose own due date lies later shows as `SLO breach`
+    (`slo_breached` in json and csv); it is not overdue. AGE is days since
+    the incident, for open items.
 
     With --check the command exits 1 when any of the listed open items is
-    overdue or beyond its SLO, or when a postmortem could not be loaded (its
-    items could be late too), and 0 otherwise: a scheduled job can page on
-    it. `postmortem actions reconcile` compares the items with a tracker.
+    overdue, or when a postmortem could not be loaded (its items could be
+    overdue too), and 0 otherwise: a scheduled job can page on it.
+    `postmortem actions reconcile` compares the items with a tracker.
 
     \b
     Examples:
@@ -147,9 +148,7 @@ def actions(ctx, only_open, only_overdue, owners, check, output_format) -> None:
     from postmortem_kb.tables import render_table, terminal_width
 
     kb, errors = _load(ctx)
-    entries = select_actions(kb.loaded, kb.config, only_open, False, list(owners))
-    if only_overdue:
-        entries = [e for e in entries if e.is_late]
+    entries = select_actions(kb.loaded, kb.config, only_open, only_overdue, list(owners))
 
     def state(e) -> str:
         if e.is_overdue:
@@ -166,20 +165,23 @@ def actions(ctx, only_open, only_overdue, owners, check, output_format) -> None:
         # items apart at a glance, and the action text matters more.
         body = render_table(["DUE", "STATE", "AGE", "OWNER", "ACTION", "POSTMORTEM"], rows, terminal_width(),
                             {5: 16, 4: 24, 3: 10})
-        late = sum(1 for e in entries if e.is_late)
-        slo_note = "; * due by the SLO of its priority" if any(e.due_from_slo for e in entries) else ""
-        return f"{body}\n{len(entries)} action item(s), {late} overdue or beyond their SLO{slo_note}"
+        overdue = sum(1 for e in entries if e.is_overdue)
+        breached = sum(1 for e in entries if e.slo_breached and not e.is_overdue)
+        notes = [f"{breached} beyond the SLO of its priority"] if breached else []
+        if any(e.due_from_slo for e in entries):
+            notes.append("* due by the SLO of its priority")
+        return f"{body}\n{len(entries)} action item(s), {overdue} overdue" + "".join(f"; {n}" for n in notes)
 
     records = [{**action_record(e, kb.root), **slo_record(e)} for e in entries]
     columns = [*ACTION_COLUMNS, "due_effective", "due_from_slo", "slo_days", "age_days", "slo_breached"]
     _emit(output_format, records, columns, table)
     if check:
-        late = [e for e in entries if e.is_late]
-        if late:
-            breached = sum(1 for e in late if e.slo_breached)
-            click.echo(f"{len(late)} open action item(s) are overdue or beyond their SLO "
-                       f"({breached} beyond the SLO)", err=True)
-        sys.exit(EXIT_PROBLEM if late or errors else EXIT_OK)
+        overdue = [e for e in entries if e.is_overdue]
+        if overdue:
+            by_slo = sum(1 for e in overdue if e.due_from_slo)
+            click.echo(f"{len(overdue)} open action item(s) are overdue"
+                       + (f" ({by_slo} by the SLO of their priority)" if by_slo else ""), err=True)
+        sys.exit(EXIT_PROBLEM if overdue or errors else EXIT_OK)
     sys.exit(EXIT_OK)
 
 

@@ -58,7 +58,8 @@ SUMMARY_KEYS = ("summary", "description")
 SERVICE_KEYS = ("services", "service", "affected_services", "components", "component", "systems", "system")
 AUTHOR_KEYS = ("authors", "author")
 V1_TIMES = ("started_at", "detected_at", "mitigated_at", "resolved_at")
-_READ_KEYS = {"title", "severity", "tags", "categories", "timezone", "related", *DATE_KEYS, *SUMMARY_KEYS,
+_READ_KEYS = {"title", "severity", "tags", "categories", "timezone", "related", "lang", "language", "trigger",
+              "detection", "contributing_factors", "incident_commander", *DATE_KEYS, *SUMMARY_KEYS,
               *SERVICE_KEYS, *AUTHOR_KEYS, *V1_TIMES}
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -740,7 +741,8 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
                           "under imported.front_matter")
 
     zone = _zone(meta, lines, first_line, post)
-    front = _front_matter(meta, post, template, title, zone, has_timeline=bool(timed_rows))
+    learned = learning_fields(meta, lines, first_line, config, post)
+    front = _front_matter(meta, post, template, title, zone, has_timeline=bool(timed_rows), learned=learned)
     post.text = front + "\n" + new_body
     slug = slugify(post.title)
     post.name = f"{post.date.isoformat()}-{slug}.md" if post.date else f"undated-{slug}.md"
@@ -887,11 +889,142 @@ def _join_chunks(chunks: list[_Chunk]) -> tuple[list[str], list[int | None]]:
     return lines, origins
 
 
+# -- learning fields: language, trigger, detection ---------------------------------
+
+# Only what the file states is mapped: a front matter key of the same name,
+# or a line that names the field ("Trigger: config change"), whose value is
+# the vocabulary's own (in any case, spaces for hyphens) or an unmistakable
+# synonym of it. DFDS's "Category:" names the area hit (Kubernetes,
+# Observability), not what set the incident off, so it is not a trigger.
+_TRIGGER_SYNONYMS = {
+    "configuration change": "config-change", "configuration": "config-change", "config": "config-change",
+    "config push": "config-change", "configuration push": "config-change", "feature flag": "config-change",
+    "deployment": "deploy", "code deploy": "deploy", "release": "deploy", "rollout": "deploy",
+    "binary push": "deploy", "hardware failure": "hardware", "network failure": "network",
+    "expired certificate": "certificate-expiry", "certificate expiry": "certificate-expiry",
+    "certificate expiration": "certificate-expiry", "third party": "dependency", "third-party": "dependency",
+    "vendor": "dependency", "upstream": "dependency",
+}
+_DETECTION_SYNONYMS = {
+    "alerts": "alert", "alerting": "alert", "an alert": "alert", "automated alert": "alert",
+    "monitoring alert": "alert", "page": "alert", "pager": "alert",
+    "customer": "customer-report", "customers": "customer-report", "customer reports": "customer-report",
+    "customer report": "customer-report", "reported by a customer": "customer-report",
+    "reported by customers": "customer-report", "customer ticket": "customer-report",
+    "support ticket": "customer-report", "internal": "internal-report", "internal reports": "internal-report",
+    "employee": "internal-report", "staff": "internal-report", "automated": "automation",
+    "health check": "automation", "canary": "automation",
+}
+# key -> (config vocabulary attribute, synonyms, labels of a line that states it)
+_LEARNING_KEYS = {
+    "trigger": ("triggers", _TRIGGER_SYNONYMS, ("trigger", "triggered by", "incident trigger")),
+    "detection": ("detection_methods", _DETECTION_SYNONYMS,
+                  ("detection", "detected by", "detection method", "how detected", "how it was detected")),
+}
+_STATED_LINE = re.compile(r"^\s*(?:[-*+]\s+)?[*_]{0,2}(?P<label>[A-Za-z][A-Za-z ]{2,30}?)[*_]{0,2}\s*:[*_]{0,2}\s*"
+                          r"(?P<value>[^|]+?)\s*$")
+
+
+@dataclass
+class LearnedFields:
+    """Format v1.1 fields the source states, and the source's front matter keys they hold whole."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)
+
+
+def vocabulary_value(text: str, vocabulary: Any, synonyms: dict[str, str]) -> str | None:
+    """The vocabulary value `text` states, or None: no guessing beyond spelling and a few synonyms."""
+    words = " ".join(str(text).strip().strip("*_`").rstrip(".").replace("_", " ").split()).lower()
+    if not words:
+        return None
+    spelled = words.replace(" ", "-")
+    for value in vocabulary:
+        if value.lower() in (words, spelled):
+            return value
+    target = synonyms.get(words)
+    return target if target in vocabulary else None
+
+
+def _tag_language(tags: list[str]) -> str | None:
+    from postmortem_kb.languages import language_from_tags
+
+    return language_from_tags(tags)
+
+
+def learning_fields(meta: dict[str, Any], lines: list[str], first_line: int, config: KBConfig,
+                    post: ImportedPost) -> LearnedFields:
+    """lang, trigger, detection, contributing factors and the incident commander, as far as the source states them."""
+    learned = LearnedFields()
+    from postmortem_kb.languages import is_language
+
+    own_lang = next((meta[k] for k in ("lang", "language") if isinstance(meta.get(k), str)), None)
+    if own_lang and is_language(own_lang.strip()):
+        learned.values["lang"] = own_lang.strip()
+        learned.held.update(k for k in ("lang", "language") if meta.get(k) == own_lang)
+    for key, (setting, synonyms, _) in _LEARNING_KEYS.items():
+        raw = meta.get(key)
+        if isinstance(raw, str) and raw.strip():
+            value = vocabulary_value(raw, getattr(config, setting), synonyms)
+            if value:
+                learned.values[key] = value
+                learned.held.add(key)
+                if value != raw:
+                    post.notes.append(f"{key}: {value} (the front matter said {raw!r})")
+            else:
+                post.notes.append(f"{key}: {raw!r} is not in the `{setting}` vocabulary; kept under "
+                                  f"imported.front_matter, set `{key}:` by hand")
+    factors = _text_list(meta.get("contributing_factors"))
+    if factors:
+        mapped = [vocabulary_value(f, config.contributing_factors, {}) for f in factors]
+        if all(mapped):
+            learned.values["contributing_factors"] = _unique(mapped)
+            learned.held.add("contributing_factors")
+        else:
+            unknown = [f for f, m in zip(factors, mapped) if not m]
+            post.notes.append(f"contributing_factors: {', '.join(map(repr, unknown))} not in the vocabulary; "
+                              "kept under imported.front_matter")
+    commander = meta.get("incident_commander")
+    if isinstance(commander, str) and commander.strip():
+        learned.values["incident_commander"] = commander.strip()
+        learned.held.add("incident_commander")
+    _stated_in_text(lines, first_line, config, post, learned)
+    return learned
+
+
+def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: ImportedPost,
+                    learned: LearnedFields) -> None:
+    """`Trigger: ...` and `Detection: ...` lines of the text (outside code), when the front matter did not say."""
+    fence = None
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if fence:
+            continue
+        match = _STATED_LINE.match(line)
+        if not match:
+            continue
+        label = " ".join(match.group("label").lower().split())
+        for key, (setting, synonyms, labels) in _LEARNING_KEYS.items():
+            if label not in labels or key in learned.values:
+                continue
+            value = vocabulary_value(match.group("value"), getattr(config, setting), synonyms)
+            where = f"line {first_line + index}"
+            if value:
+                learned.values[key] = value
+                post.notes.append(f"{key}: {value} (from {line.strip()!r} at {where})")
+            elif len(match.group("value").split()) <= 4:
+                # A short value is a category that is not the vocabulary's; a sentence is prose about it.
+                post.notes.append(f"{line.strip()!r} at {where} names no value of `{setting}`; set `{key}:` by hand")
+
+
 # -- front matter -----------------------------------------------------------------
 
 
 def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, title: _Title, zone: str | None,
-                  has_timeline: bool) -> str:
+                  has_timeline: bool, learned: "LearnedFields | None" = None) -> str:
     from postmortem_kb.site.escape import url_slug
 
     # Keys whose value v1 holds in full; any other key, and a used key whose
@@ -936,6 +1069,16 @@ def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, title
         "tags": tags,
         "services": services,
     }
+    if learned is not None:
+        v1.update(learned.values)
+        held.update(learned.held)
+        tagged = _tag_language(tags)
+        if tagged and "lang" not in learned.values:
+            v1["lang"] = tagged
+            post.notes.append(f"lang: {tagged} (from the tag lang-{tagged}, which stays)")
+        elif tagged and learned.values["lang"].lower() != tagged.lower():
+            post.notes.append(f"the front matter says lang {learned.values['lang']} but a tag says lang-{tagged}; "
+                              "check which is right")
     if zone:
         v1["timezone"] = zone
         if isinstance(meta.get("timezone"), str):

@@ -53,6 +53,17 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def file_digest(path) -> str | None:
+    """The digest of a file's bytes, None when it cannot be read (gone, refused)."""
+    from postmortem_kb.files import RefusedFile, read_regular
+    from postmortem_kb.loader import MAX_FILE_BYTES
+
+    try:
+        return content_digest(read_regular(Path(path), MAX_FILE_BYTES))
+    except (OSError, RefusedFile):
+        return None
+
+
 def _tool_digest() -> str:
     """The package's version and the digest of its Python sources."""
     import postmortem_kb
@@ -131,17 +142,22 @@ class Entry:
     findings: list[list[Any]]  # [line, column, rule, severity, message]
     asked: dict[str, bool] = field(default_factory=dict)
     all_ids: str | None = None
+    # Other files the findings read (a translation's original): path -> digest.
+    files: dict[str, str | None] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"digest": self.digest, "findings": self.findings, "asked": self.asked, "all_ids": self.all_ids}
+        return {"digest": self.digest, "findings": self.findings, "asked": self.asked, "all_ids": self.all_ids,
+                "files": self.files}
 
 
-def entry_for(digest: str, findings: list[Diagnostic], tracked: TrackedIds, all_ids: str) -> Entry:
+def entry_for(digest: str, findings: list[Diagnostic], tracked: TrackedIds, all_ids: str,
+              files: dict[str, str | None] | None = None) -> Entry:
     return Entry(
         digest,
         [[f.line, f.column, f.rule, f.severity, f.message] for f in findings],
         dict(tracked.asked),
         all_ids if tracked.depends_on_all else None,
+        dict(files or {}),
     )
 
 
@@ -179,9 +195,10 @@ class LintCache:
             if not isinstance(data, dict) or data.get("identity") != self.identity:
                 return self
             for key, raw in data["files"].items():
-                entry = Entry(raw["digest"], raw["findings"], raw.get("asked") or {}, raw.get("all_ids"))
+                entry = Entry(raw["digest"], raw["findings"], raw.get("asked") or {}, raw.get("all_ids"),
+                              raw.get("files") or {})
                 if (isinstance(key, str) and isinstance(entry.digest, str) and isinstance(entry.findings, list)
-                        and isinstance(entry.asked, dict)):
+                        and isinstance(entry.asked, dict) and isinstance(entry.files, dict)):
                     self.entries[key] = entry
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.entries = {}  # unreadable or not ours: start afresh
@@ -195,6 +212,8 @@ class LintCache:
         if entry.all_ids is not None and entry.all_ids != self.all_ids:
             return None
         if any((ref in self.known_ids) != existed for ref, existed in entry.asked.items()):
+            return None
+        if any(file_digest(path) != digest for path, digest in entry.files.items()):
             return None
         try:
             found = [Diagnostic(shown, line, rule, severity, message, column)

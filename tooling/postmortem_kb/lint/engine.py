@@ -29,6 +29,7 @@ from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmorte
 from postmortem_kb.lint import (  # noqa: F401
     rules_actions,
     rules_front_matter,
+    rules_learning,
     rules_links,
     rules_publishing,
     rules_references,
@@ -171,9 +172,12 @@ def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tup
         if cached is not None:
             return cached, None, True
     tracked = TrackedIds(run.ids)
-    run.linter.ctx.known_ids = tracked
+    ctx = run.linter.ctx
+    ctx.known_ids = tracked
+    ctx.file_dependencies = {}
     findings = run.linter.lint(load_postmortem_bytes(data, path, run.config, shown))
-    entry = (key, entry_for(digest, findings, tracked, run.all_ids)) if run.cache is not None else None
+    entry = (key, entry_for(digest, findings, tracked, run.all_ids, ctx.file_dependencies)) \
+        if run.cache is not None else None
     return findings, entry, False
 
 

@@ -36,7 +36,16 @@ class LintContext:
     today: dt.date = field(default_factory=dt.date.today)
     # Built once per run and shared by the rules (compiled schema, patterns).
     shared: dict[str, Any] = field(default_factory=dict)
+    # Other files the current postmortem's findings depend on (path -> digest
+    # of its bytes, None when missing): lint's cache re-checks them.
+    file_dependencies: dict[str, str | None] = field(default_factory=dict)
     _facts: "PostmortemFacts | None" = None
+
+    def depend_on_file(self, path) -> None:
+        """Record that this postmortem's findings read `path` (a translation's original)."""
+        from postmortem_kb.lint.cache import file_digest
+
+        self.file_dependencies[str(path)] = file_digest(path)
 
     def facts(self, pm: Postmortem) -> "PostmortemFacts":
         """What several rules derive from one postmortem, computed once."""

@@ -88,8 +88,7 @@ def lang_tag(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
                                              f"change one so that both name the language the text is in")
 
 
-@rule("translation-target", ERROR,
-      "`translation_of` names another postmortem of the knowledge base, in another language.")
+@rule("translation-target", ERROR, "`translation_of` names another postmortem of the knowledge base.")
 def translation_target_exists(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     target = translation_target(pm)
     if target is None:
@@ -127,6 +126,13 @@ def translation_stale(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     target = translation_target(pm)
     if target is None or target == pm.id or target not in ctx.known_ids:
         return
+    # The finding depends on another file's bytes: a context that records
+    # such dependencies (for lint's cache) is told which file.
+    depend_on_file = getattr(ctx, "depend_on_file", None)
+    if depend_on_file is not None:
+        path = ctx.once("postmortem-paths", lambda: postmortem_paths(ctx.config)).get(target)
+        if path is not None:
+            depend_on_file(path)
     current = _original_hash(target, ctx)
     if current is None:
         return

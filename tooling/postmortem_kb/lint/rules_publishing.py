@@ -151,13 +151,15 @@ def secrets(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 
     detectors = ctx.once("secret-detectors", _secret_detectors)
     for scan in _texts(pm, ctx):
-        seen: set[int] = set()
-        found = [*find_secrets(scan.text, detectors), *find_extra_secrets(scan.text)]
-        for offset, kind in sorted(found):
+        # detect-secrets names the kind when it knows it; the extra finders
+        # report only what it left unreported on that line.
+        hits = {scan.locate(offset): kind for offset, kind in find_secrets(scan.text, detectors)}
+        covered = {line for line, _ in hits}
+        for offset, kind in find_extra_secrets(scan.text):
             line, column = scan.locate(offset)
-            if line in seen:
-                continue  # one finding a line, however many detectors agree
-            seen.add(line)
+            if line not in covered:
+                hits.setdefault((line, column), kind)
+        for (line, column), kind in sorted(hits.items()):
             yield Hit(line, f"this looks like a secret ({kind}); remove it, rotate it, and refer to it by name "
                             "(e.g. 'the deploy token')", column)
 

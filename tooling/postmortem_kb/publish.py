@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from postmortem_kb.config import KBConfig, normalise_heading
 from postmortem_kb.lint.textscan import PhraseFinder, code_spans, comment_spans, in_spans
-from postmortem_kb.model import Postmortem, Section
+from postmortem_kb.model import Postmortem
 from postmortem_kb.redact import Redaction, apply, find_redactions, people_of
 
 FORMATS = ("markdown", "hugo", "statuspage")
@@ -155,7 +155,10 @@ def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _internal_sections(pm: Postmortem, body: _Body, config: KBConfig) -> list[tuple[int, int, Removal]]:
-    wanted = {normalise_heading(name) for name in config.public.get("internal_sections", ())}
+    listed = [normalise_heading(name) for name in config.public.get("internal_sections", ())]
+    # A name listed may be an alias of a section (`Follow-ups` for Action items), or its canonical name.
+    aliases = config.heading_map()
+    wanted = set(listed) | {normalise_heading(aliases[name]) for name in listed if name in aliases}
     found = []
     for section in pm.sections:
         names = {normalise_heading(section.heading)} | ({normalise_heading(section.canonical)} if section.canonical else set())
@@ -271,9 +274,9 @@ class _KeptText:
         return source + offset - kept
 
 
-def _redaction_removals(redactions: list[Redaction], line_of, end_line_of=None) -> list[Removal]:
-    return [Removal(r.kind, line_of(r.start), (end_line_of or line_of)(max(r.start, r.end - 1)), r.original,
-                    r.replacement) for r in redactions]
+def _redaction_removals(redactions: list[Redaction], line_of) -> list[Removal]:
+    return [Removal(r.kind, line_of(r.start), line_of(max(r.start, r.end - 1)), r.original, r.replacement)
+            for r in redactions]
 
 
 def _blame(text: str, config: KBConfig, locate) -> list[BlameFinding]:
@@ -289,9 +292,10 @@ def _blame(text: str, config: KBConfig, locate) -> list[BlameFinding]:
 
 
 def _tidy(markdown: str) -> str:
-    """Blank runs left by removals closed up; no trailing spaces a removal left at a line's end."""
-    lines = [line.rstrip() if line.strip() else "" for line in markdown.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+    """Blank runs left by removals closed up (other lines keep their trailing spaces: two are a line break)."""
+    lines = [line if line.strip() else "" for line in markdown.split("\n")]
+    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return tidy + "\n" if tidy else ""
 
 
 def public_version(pm: Postmortem, config: KBConfig) -> PublicVersion:
@@ -306,7 +310,10 @@ def public_version(pm: Postmortem, config: KBConfig) -> PublicVersion:
     kept = _KeptText(body.text, dropped)
 
     people = people_of(pm)
-    removals = [removal for _, _, removal in sorted(drops, key=lambda d: (d[0], -d[1]))]
+    # A comment inside a section that went whole is part of that section's removal.
+    blocks = [(a, b) for a, b, removal in drops if removal.kind != "comment"]
+    removals = [removal for a, b, removal in sorted(drops, key=lambda d: (d[0], -d[1]))
+                if removal.kind != "comment" or not _covered(a, b, blocks)]
     redactions = find_redactions(kept.text, people, config)
     removals += _redaction_removals(redactions, lambda offset: body.line(kept.source(offset)))
 
@@ -341,11 +348,11 @@ def render(version: PublicVersion, to: str) -> str:
     """The public version as `markdown`, `hugo` or `statuspage` text."""
     if to == "markdown":
         lead = f"{version.summary}\n\n" if version.summary else ""
-        return f"# {version.title}\n\n{lead}{version.body}"
+        return f"# {version.title}\n\n{lead}{version.body}".rstrip("\n") + "\n"
     if to == "hugo":
         return _hugo_front_matter(version) + "\n" + version.body
     if to == "statuspage":
-        return (f"{version.summary}\n\n" if version.summary else "") + version.body
+        return ((f"{version.summary}\n\n" if version.summary else "") + version.body).rstrip("\n") + "\n"
     raise ValueError(f"unknown format {to!r}; one of {', '.join(FORMATS)}")
 
 
