@@ -18,14 +18,17 @@ ignores). Ours reads every file and, with `on_load_error: warn` and a
 non-strict build, lists the ones that cannot be loaded on a page of their
 own, as a team that keeps broken files would configure it.
 
-Each build runs in a child process; the figures are wall time, CPU time,
-and peak memory: the summed resident memory of the build's whole process
-tree (our helper process included), with the largest single process beside
-it. Runs alternate baseline/ours and the best of `--repeat` is kept.
+Each build runs in a child process; the figures are CPU time (user and
+system, of the build's whole process tree: a build that hands work to
+other processes pays for it here), peak memory (the summed resident memory
+of that tree, with the largest single process beside it) and wall time,
+which is printed but judged nowhere: on a machine with a spare core, work
+moved to another process would look free. Runs alternate baseline/ours
+and the best of `--repeat` is kept.
 
-Budgets: wall time within 1.15x of the baseline and peak memory within
-1.3x, at every N; our 5,000 build no more than 5.5 times our 1,000 one.
-Exits 1 when one is missed.
+Budgets: CPU time within 1.15x of the baseline and peak memory within
+1.3x, at every N; our 5,000 build's CPU time no more than 5.5 times our
+1,000 one's. Exits 1 when one is missed.
 
     .venv/bin/python bench/build_bench.py                 # N = 1,000 and 5,000 (several minutes)
     .venv/bin/python bench/build_bench.py --counts 50     # a smoke run
@@ -43,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_support import Measurement, Report, bench_env, ensure_bytecode, measure  # noqa: E402
 from generate_corpus import generate  # noqa: E402
 
-WALL_BUDGET = 1.15
+CPU_BUDGET = 1.15
 MEMORY_BUDGET = 1.3
 SCALING_BUDGET = 5.5
 
@@ -135,15 +138,14 @@ def build(folder: Path, site: Path) -> Measurement:
 
 
 def best_of(runs: list[Measurement]) -> Measurement:
-    """The fastest run's times; the lowest memory peak (noise only ever adds)."""
-    fastest = min(runs, key=lambda run: run.wall)
-    return Measurement(fastest.wall, min(r.cpu for r in runs), min(r.peak_tree_mb for r in runs),
+    """The lowest of each figure: noise (other work on a shared machine) only ever adds."""
+    return Measurement(min(r.wall for r in runs), min(r.cpu for r in runs), min(r.peak_tree_mb for r in runs),
                        min(r.maxrss_mb for r in runs))
 
 
 def row(label: str, run: Measurement) -> str:
-    return (f"  {label:<9} wall {run.wall:7.2f} s   cpu {run.cpu:7.2f} s   peak memory {run.peak_tree_mb:7.1f} MB "
-            f"(largest process {run.maxrss_mb:.1f} MB)")
+    return (f"  {label:<9} cpu {run.cpu:7.2f} s   peak memory {run.peak_tree_mb:7.1f} MB "
+            f"(largest process {run.maxrss_mb:.1f} MB)   wall {run.wall:7.2f} s")
 
 
 def main() -> int:
@@ -156,7 +158,7 @@ def main() -> int:
     ensure_bytecode()
 
     report = Report("build bench")
-    ours_wall: dict[int, float] = {}
+    ours_cpu: dict[int, float] = {}
     for count in args.counts:
         with tempfile.TemporaryDirectory(prefix="build-bench-") as tmp:
             baseline_dir, ours_dir, files, copied = make_sites(Path(tmp), count, args.seed, args.broken_ratio)
@@ -168,17 +170,17 @@ def main() -> int:
             baseline, ours = best_of(baseline_runs), best_of(ours_runs)
         print(row("baseline", baseline))
         print(row("ours", ours))
-        wall = ours.wall / baseline.wall
+        cpu = ours.cpu / baseline.cpu
         memory = ours.peak_tree_mb / baseline.peak_tree_mb
-        print(f"  ratio ours/baseline: wall {wall:.2f}x, cpu {ours.cpu / baseline.cpu:.2f}x, "
-              f"peak memory {memory:.2f}x (largest process {ours.maxrss_mb / baseline.maxrss_mb:.2f}x)")
-        report.check(f"N={count} wall time ours/baseline", wall, WALL_BUDGET)
+        print(f"  ratio ours/baseline: cpu {cpu:.2f}x, peak memory {memory:.2f}x "
+              f"(largest process {ours.maxrss_mb / baseline.maxrss_mb:.2f}x), wall {ours.wall / baseline.wall:.2f}x")
+        report.check(f"N={count} CPU time ours/baseline", cpu, CPU_BUDGET)
         report.check(f"N={count} peak memory ours/baseline", memory, MEMORY_BUDGET)
-        ours_wall[count] = ours.wall
-    if 1000 in ours_wall and 5000 in ours_wall:
-        scaling = ours_wall[5000] / ours_wall[1000]
-        print(f"scaling: ours at 5,000 took {scaling:.2f}x ours at 1,000 (linear would be 5x)")
-        report.check("wall time ours 5,000 / ours 1,000", scaling, SCALING_BUDGET)
+        ours_cpu[count] = ours.cpu
+    if 1000 in ours_cpu and 5000 in ours_cpu:
+        scaling = ours_cpu[5000] / ours_cpu[1000]
+        print(f"scaling: ours at 5,000 took {scaling:.2f}x the CPU time of ours at 1,000 (linear would be 5x)")
+        report.check("CPU time ours 5,000 / ours 1,000", scaling, SCALING_BUDGET)
     return report.finish()
 
 

@@ -117,13 +117,21 @@ def render_postmortem(rng: random.Random, index: int, earlier: list[str] | None 
     tags = rng.sample(TAGS, k=rng.randint(1, 4))
     services = rng.sample(SERVICES, k=rng.randint(1, 3))
     related = f"[{rng.choice(earlier)}]" if earlier and rng.random() < 0.2 else "[]"
+    # Drawn in the order the lines are written, so the corpus stays what it was.
+    severity, status = rng.choice(SEVERITIES), rng.choice(STATUSES)
+    authors = rng.sample(PEOPLE, k=rng.randint(1, 3))
+    # A published postmortem has passed review: approvals by people who did not write it
+    # (two for the top severity, as the default review rules ask); no random draw.
+    approvers = [person for person in PEOPLE if person not in authors][: 2 if severity == SEVERITIES[0] else 1]
+    approvals = [f"  - {{by: {person}, date: {(date + dt.timedelta(days=7)).isoformat()}}}" for person in approvers]
     front = "\n".join([
         "---",
         f'title: "{title}"',
         f"date: {date.isoformat()}",
-        f"severity: {rng.choice(SEVERITIES)}",
-        f"status: {rng.choice(STATUSES)}",
-        f"authors: [{', '.join(rng.sample(PEOPLE, k=rng.randint(1, 3)))}]",
+        f"severity: {severity}",
+        f"status: {status}",
+        f"authors: [{', '.join(authors)}]",
+        *(["approvals:", *approvals] if status == "published" else []),
         f"tags: [{', '.join(tags)}]",
         f"services: [{', '.join(services)}]",
         f"started_at: {start.isoformat()}",

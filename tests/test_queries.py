@@ -142,7 +142,7 @@ def test_actions_check_fails_when_a_postmortem_cannot_be_loaded(three, runner):
 def test_actions_table_fits_80_columns(three, runner):
     lines = run(runner, "actions").output.rstrip("\n").split("\n")
     assert all(display_width(line) <= 80 for line in lines)
-    assert lines[0].split() == ["DUE", "STATE", "OWNER", "ACTION", "POSTMORTEM"]
+    assert lines[0].split() == ["DUE", "STATE", "AGE", "OWNER", "ACTION", "POSTMORTEM"]
     assert lines[2].split()[:2] == [PAST, "overdue"]
     assert lines[-1] == "3 action item(s), 1 overdue"
 

@@ -179,7 +179,7 @@ def test_write_sets_status_and_closed_cells_and_a_second_run_changes_nothing(tra
          "| Page on acquirer 4xx | amara | P2 | 2024-05-01 | wontfix     | https://github.com/acme/payments/issues/312 | 2024-04-02 |"),
     ]
     assert len(after.splitlines()) == len(before.splitlines())
-    assert f"wrote postmortems/2024-03-05-checkout-errors.md" in result.output
+    assert "wrote postmortems/2024-03-05-checkout-errors.md" in result.output
     again = runner.invoke(main, ["actions", "reconcile", "--from", "github", str(FIXTURES / "gh-issues.json"),
                                  "--write"])
     assert again.exit_code == 0 and "wrote" not in again.output
@@ -211,15 +211,32 @@ def test_check_exit_codes(tracked, runner, tmp_path):
     assert missing.exit_code == 2
 
 
-def test_write_refuses_a_symlink_out_of_the_folder_and_writes_nothing(tracked, runner, tmp_path):
+def test_write_refuses_a_file_swapped_for_a_symlink_out_of_the_folder(tracked, tmp_path):
+    from postmortem_kb.reconcile import write_fixes
+
+    kb = load_knowledge_base(tracked)
+    report = reconcile(kb.loaded, read_tracker("github", [FIXTURES / "gh-issues.json"]), kb.config)
     outside = tmp_path / "outside.md"
     outside.write_text(PAYMENTS, encoding="utf-8")
-    (tracked / "postmortems/2024-03-05-checkout-errors.md").unlink()
-    (tracked / "postmortems/2024-03-05-checkout-errors.md").symlink_to(outside)
-    result = runner.invoke(main, ["actions", "reconcile", "--from", "github", str(FIXTURES / "gh-issues.json"),
-                                  "--write"])
+    inside = tracked / "postmortems/2024-03-05-checkout-errors.md"
+    inside.unlink()
+    inside.symlink_to(outside)
+    written, problems = write_fixes(kb.config, report)
+    assert written == [] and len(problems) == 1 and "outside the postmortems folder" in problems[0]
     assert outside.read_text(encoding="utf-8") == PAYMENTS
-    assert "wrote" not in result.output
+
+
+def test_write_leaves_a_file_someone_changed_meanwhile(tracked):
+    from postmortem_kb.reconcile import write_fixes
+
+    kb = load_knowledge_base(tracked)
+    report = reconcile(kb.loaded, read_tracker("github", [FIXTURES / "gh-issues.json"]), kb.config)
+    path = tracked / "postmortems/2024-03-05-checkout-errors.md"
+    edited = PAYMENTS.replace("| Canary region first |", "| Leave a note |\n| Canary region first |")
+    path.write_text(edited, encoding="utf-8")
+    written, problems = write_fixes(kb.config, report)
+    # The rows moved: none is where the report saw it, so nothing is written.
+    assert written == [] and path.read_text(encoding="utf-8") == edited
 
 
 def test_cell_spans_follow_the_table_rules():

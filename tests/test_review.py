@@ -260,3 +260,17 @@ def test_the_review_queue(kb, runner):
     assert [e["id"] for e in listed] == ["2024-03-20-in-review", "2024-03-01-old-draft", "2024-03-25-new-draft",
                                          "2024-03-05-short"]
     assert listed[3]["missing"] == 1 and listed[3]["may_approve"] is None
+
+
+def test_crlf_files_and_the_comment_of_an_empty_key_are_kept(kb, runner):
+    text = SEV1.replace("# Who looked at it\napprovals:\n  - {by: jonas, date: 2024-03-07}\n",
+                        "reviewers: []  # who is asked\napprovals: [] # filled by postmortem review\n")
+    path = kb / "postmortems/2024-03-05-checkout-down.md"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert runner.invoke(main, ["review", "2024-03-05-checkout-down", "--request", "li"]).exit_code == 0
+    assert runner.invoke(main, ["review", "2024-03-05-checkout-down", "--approve", "--as", "li",
+                                "--date", "2024-03-09"]).exit_code == 0
+    expected = text.replace("reviewers: []  # who is asked", "reviewers: [li]  # who is asked").replace(
+        "approvals: [] # filled by postmortem review",
+        "approvals:  # filled by postmortem review\n  - {by: li, date: 2024-03-09}")
+    assert path.read_bytes() == expected.replace("\n", "\r\n").encode("utf-8")

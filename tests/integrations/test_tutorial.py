@@ -86,6 +86,22 @@ def test_the_ci_gate_fails_on_the_typo_and_passes_after_the_fix(walked):
     assert "::error" not in gates[1].output and "0 errors" in gates[1].output
 
 
+def test_publishing_without_approvals_fails_and_two_approvals_pass(walked):
+    work, steps = walked
+    gates = [s for s in steps if s.block.text.strip().startswith("postmortem lint") and "--format" not in s.block.text]
+    assert [s.returncode for s in gates] == [0, 1, 0]  # the draft, published unapproved, approved
+    failed = gates[1].output
+    assert "error review-approvals" in failed and "needs 2 approvals (SEV1); it has 0" in failed
+    assert "May approve: jonas, li, wei" in failed
+    assert "review-approvals" not in gates[2].output and "0 errors" in gates[2].output
+    assert "info review-closable" in gates[2].output
+    page = work / "incident-reviews/postmortems" / f"{POSTMORTEM_ID}.md"
+    meta = yaml.safe_load(page.read_text(encoding="utf-8").split("---")[1])
+    assert meta["status"] == "published" and meta["reviewers"] == ["jonas", "li"]
+    assert [a["by"] for a in meta["approvals"]] == ["jonas", "li"]
+    assert meta["severity"] == "SEV1"
+
+
 def test_the_walk_ends_with_a_built_site_and_generated_pages(walked):
     work, _ = walked
     kb = work / "incident-reviews"

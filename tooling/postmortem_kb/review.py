@@ -511,6 +511,14 @@ def _set_key(lines: list[str], pm: Postmortem, key: str, block: list[str], after
     return [*lines[:at], *block, *lines[at:]]
 
 
+def _kept_comment(lines: list[str], span: tuple[int, int] | None, key: str) -> str:
+    """The comment after an empty value (`approvals: []  # hint`), to keep on the rewritten key line."""
+    if span is None or span[0] != span[1]:
+        return ""
+    match = re.match(rf"^{re.escape(key)}:\s*(?:\[\s*\])?\s+(#.*)$", lines[span[0] - 1])
+    return f"  {match.group(1)}" if match else ""
+
+
 def _is_block_list(lines: list[str], span: tuple[int, int]) -> bool:
     start, end = span
     return end > start and lines[start].lstrip().startswith("-") and lines[start][:1].isspace()
@@ -599,7 +607,8 @@ def approve(config: KBConfig, pm_id: str, name: str, on: dt.date | None = None,
                 if not (isinstance(old, dict) and set(old) == {"by", "date"}):
                     raise ReviewError(f"{pm.relpath}: an entry of `approvals:` is not `{{by: ..., date: ...}}`; "
                                       "nothing written. Fix it by hand")
-            block = ["approvals:", *(f"  - {_approval_line(a)}" for a in expected)]
+            block = ["approvals:" + _kept_comment(lines, span, "approvals"),
+                     *(f"  - {_approval_line(a)}" for a in expected)]
             new_lines = _set_key(lines, pm, "approvals", block, after="reviewers")
         _check_edit(config, pm, new_lines, "approvals", expected)
         outcome["message"] = f"{pm.id}: approved by {name} on {on.isoformat()}"
@@ -643,7 +652,8 @@ def request_review(config: KBConfig, pm_id: str, names: list[str],
         expected = [*(value or []), *added]
         if any(not isinstance(v, str) for v in value or []):
             raise ReviewError(f"{pm.relpath}: `reviewers:` holds something other than names; fix it by hand")
-        block = [f"reviewers: [{', '.join(_yaml_scalar(v) for v in expected)}]"]
+        comment = _kept_comment(lines, _key_span(lines, pm, "reviewers"), "reviewers")
+        block = [f"reviewers: [{', '.join(_yaml_scalar(v) for v in expected)}]{comment}"]
         new_lines = _set_key(lines, pm, "reviewers", block, after="authors")
         _check_edit(config, pm, new_lines, "reviewers", expected)
         outcome["message"] = f"{pm.id}: review requested from {', '.join(added)}"

@@ -33,6 +33,7 @@ from postmortem_kb.lint import (  # noqa: F401
     rules_links,
     rules_publishing,
     rules_references,
+    rules_review,
     rules_sections,
     rules_times,
 )

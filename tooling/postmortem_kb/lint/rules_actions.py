@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from postmortem_kb.ledger import is_overdue
+from postmortem_kb.ledger import entry_for, slo_days_for
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.lint.suggest import did_you_mean
 from postmortem_kb.model import ERROR, WARNING, ActionItem, Postmortem
@@ -39,7 +39,11 @@ def action_owner(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 def action_due(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     for item in _table_items(pm):
         if not item.due.strip():
-            yield Hit(item.line, f"{_label(item)} has no due date; add one as YYYY-MM-DD")
+            # An item whose priority has an SLO is due at the incident date + the SLO.
+            if slo_days_for(item.priority, ctx.config) is not None and pm.date is not None:
+                continue
+            yield Hit(item.line, f"{_label(item)} has no due date; add one as YYYY-MM-DD, or give it a priority "
+                                 "with an SLO (`actions.slo_days`)")
         elif item.due_date is None:
             yield Hit(item.line, f"{_label(item)} is due `{item.due.strip()}`, which is not a date; write YYYY-MM-DD")
 
@@ -71,7 +75,9 @@ def action_required(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 @rule("action-overdue", WARNING, "No open action item is past its due date.")
 def action_overdue(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     for item in _table_items(pm):
-        if is_overdue(item, ctx.config, ctx.today):
-            days = (ctx.today - item.due_date).days
-            yield Hit(item.line, f"{_label(item)} was due {item.due_date.isoformat()} ({days} day"
+        entry = entry_for(pm, item, ctx.config, ctx.today)
+        if entry.is_overdue and entry.due is not None:
+            days = (ctx.today - entry.due).days
+            source = f" (incident date + the {item.priority} SLO of {entry.slo_days} days)" if entry.due_from_slo else ""
+            yield Hit(item.line, f"{_label(item)} was due {entry.due.isoformat()}{source} ({days} day"
                                  f"{'s' if days != 1 else ''} ago) and is still open; close it or move the date")

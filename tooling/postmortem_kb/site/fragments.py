@@ -12,7 +12,6 @@ One environment, built once; `fragment` renders a template by name.
 
 from __future__ import annotations
 
-import functools
 import html
 
 import jinja2
@@ -26,14 +25,7 @@ def _as_text(value: object) -> Markup:
     """What `{{ value }}` prints: Markup as it is, anything else escaped with its whitespace collapsed."""
     if hasattr(value, "__html__"):
         return value  # type: ignore[return-value]
-    return _escaped(str(value))
-
-
-# Titles, summaries and tag names repeat on every listing a postmortem is
-# on; escaping is a pure function of the text, so it is done once per text.
-@functools.lru_cache(maxsize=65536)
-def _escaped(text: str) -> Markup:
-    return Markup(html.escape(" ".join(text.split()), quote=True))
+    return Markup(html.escape(" ".join(str(value).split()), quote=True))
 
 
 # Pagefind's UI writes filter values into the page as HTML (its results,

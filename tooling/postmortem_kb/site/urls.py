@@ -41,7 +41,7 @@ def is_item_page(path: str) -> bool:
     return folder in ITEM_FOLDERS and name.endswith(".md") and name != "index.md"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)  # markdown links: overviews and metrics, a few hundred at most
 def link(from_page: str, to_page: str) -> str:
     """A relative link between two docs-relative source paths, as MkDocs expects it.
 
@@ -57,7 +57,6 @@ def link(from_page: str, to_page: str) -> str:
     return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
-@functools.lru_cache(maxsize=65536)
 def href(from_page: str, to_page: str, directory_urls: bool = True) -> str:
     """The relative URL of `to_page` as seen from the built `from_page`, for HTML we write ourselves.
 
