@@ -21,8 +21,7 @@ date: 2024-01-09
 severity: SEV2
 status: published
 authors: [lee]
-approvals:
-  - {by: ana, date: 2024-01-12}
+approvals: [{by: ana, date: 2024-01-12}]
 tags: [server-infra, cache]
 services: [sessions]
 started_at: 2024-01-09T10:00:00+01:00

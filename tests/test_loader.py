@@ -19,18 +19,18 @@ def test_front_matter_sections_timeline_and_actions(tmp_path):
     assert pm.meta["severity"] == "SEV2" and pm.tags == ["server-infra", "cache"]
     assert pm.meta_lines["severity"] == 4
     headings = [(s.heading, s.level, s.line, s.canonical) for s in pm.sections]
-    assert headings[0] == ("Summary", 2, 16, "Summary")
-    assert ("Root cause", 2, 32, "Root cause") in headings
+    assert headings[0] == ("Summary", 2, 17, "Summary")
+    assert ("Root cause", 2, 33, "Root cause") in headings
     plus1 = dt.timezone(dt.timedelta(hours=1))
     assert [e.time for e in pm.timeline] == [
         dt.datetime(2024, 1, 9, 10, 0, tzinfo=plus1),
         dt.datetime(2024, 1, 9, 10, 4, tzinfo=plus1),
         dt.datetime(2024, 1, 9, 10, 30, tzinfo=plus1),
     ]
-    assert pm.timeline[1].line == 29 and pm.timeline[1].text == "Latency alert fires"
+    assert pm.timeline[1].line == 30 and pm.timeline[1].text == "Latency alert fires"
     [item] = pm.actions
     assert (item.action, item.owner, item.due, item.status, item.ticket, item.line) == (
-        "Guard the flush command", "lee", "2024-02-01", "open", "OPS-1", 40
+        "Guard the flush command", "lee", "2024-02-01", "open", "OPS-1", 41
     )
 
 

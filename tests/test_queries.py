@@ -144,7 +144,7 @@ def test_actions_table_fits_80_columns(three, runner):
     assert all(display_width(line) <= 80 for line in lines)
     assert lines[0].split() == ["DUE", "STATE", "AGE", "OWNER", "ACTION", "POSTMORTEM"]
     assert lines[2].split()[:2] == [PAST, "overdue"]
-    assert lines[-1] == "3 action item(s), 1 overdue"
+    assert lines[-1] == "3 action item(s), 1 overdue; 1 beyond the SLO of its priority"
 
 
 def test_stats_by_month_severity_service_and_tag(three, runner):

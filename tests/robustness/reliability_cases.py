@@ -114,7 +114,7 @@ CASES: list[Case] = [
          ((LINT, 1), (BUILD, 0)),
          "The file; its page is built, under its own name."),
     Case("symlink-outside", "files", "`postmortems/2024-01-09-link.md`, a symlink to a file outside the knowledge base",
-         "this symlink points outside the knowledge base and is refused; copy the file in instead",
+         "this symlink points outside the postmortems folder and is refused (it could publish or overwrite any file); copy the file in instead",
          ((LINT, 1), (BUILD, 1), (TIMELINE, 1)),
          "The link and its target; the target's text reaches no page, and `timeline import` does not write through it."),
     # -- new -------------------------------------------------------------------------

@@ -116,8 +116,13 @@ One markdown file per incident, named `YYYY-MM-DD-slug.md`. Create one with
 """
 
 GITIGNORE = """\
-# The built site: `mkdocs build` recreates it.
+# The built site: `mkdocs build` recreates it (`make site` keeps the last one
+# in site.old/ while it builds into site.new/).
 /site/
+/site.new/
+/site.old/
+# `postmortem generate --out build` and the tutorial's builds.
+/build/
 # Lint's cache of findings for unchanged files: `postmortem lint` recreates it.
 /.postmortem-cache/
 """

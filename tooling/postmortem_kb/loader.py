@@ -120,7 +120,19 @@ def load_postmortem(path: Path, config: KBConfig, display: str | None = None, *,
         return _failed(path, shown, 1, "load-refused", str(exc))
     except OSError as exc:
         return _failed(path, shown, 1, "load-read", f"cannot read the file: {exc.strerror or exc}")
+    if len(data) > MAX_FILE_BYTES:
+        return _too_big(path, shown)
     return load_postmortem_bytes(data, path, config, shown, parse_body=parse_body)
+
+
+def _too_big(path: Path, shown: str) -> Postmortem:
+    try:
+        size = f"{os.stat(path).st_size / 1_048_576:.1f} MB, over"
+    except OSError:
+        size = "over"
+    return _failed(path, shown, 1, "load-size",
+                   f"the file is {size} the {MAX_FILE_BYTES // 1_048_576} MB limit; "
+                   "move logs and dumps to attachments and link them")
 
 
 def load_postmortem_bytes(data: bytes, path: Path, config: KBConfig, display: str | None = None, *,
@@ -128,11 +140,7 @@ def load_postmortem_bytes(data: bytes, path: Path, config: KBConfig, display: st
     """`load_postmortem` for a file already read (lint reads it once, to hash it too)."""
     shown = display or path.as_posix()
     if len(data) > MAX_FILE_BYTES:
-        return _failed(
-            path, shown, 1, "load-size",
-            f"the file is over the {MAX_FILE_BYTES // 1_048_576} MB limit; "
-            "move logs and dumps to attachments and link them",
-        )
+        return _too_big(path, shown)
     if b"\x00" in data[:8192]:
         return _failed(path, shown, 1, "load-binary", "this is a binary file, not a markdown postmortem")
     try:
@@ -210,8 +218,14 @@ def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | Non
         # the closing '---'; point at the last line of the front matter.
         line = max(1, min(line, fm_text.count("\n")))
         reason = exc.problem or str(exc)
+        lines = fm_text.split("\n")
+        # Text line n of the front matter is file line n + 1 (see above).
+        fix = quoting_fix(lines[line - 1]) if 0 < line <= len(lines) else None
         pm.failed = True
-        pm.diagnostics.append(Diagnostic(shown, line, "load-yaml", ERROR, f"front matter is not valid YAML: {reason}"))
+        pm.diagnostics.append(Diagnostic(
+            shown, line, "load-yaml", ERROR,
+            f"front matter is not valid YAML: {reason}" + (f"; {fix}" if fix else ""),
+        ))
         return None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
         pm.failed = True
@@ -242,6 +256,29 @@ def _load_yaml(fm_text: str, pm: Postmortem, shown: str) -> dict[str, Any] | Non
             "so remove the one you did not mean",
         ))
     return {str(k): v for k, v in meta.items()}
+
+
+# A scalar YAML misreads: a colon-space or ` #` inside it, or a start that
+# means something else (`[`, `{`, `` ` ``, `@`, `*`, `&`, `!`, `%`, `|`, `>`).
+_KEY_VALUE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w-]*):\s+(?P<value>.*?)\s*$")
+_MISREAD_START = tuple("[{`@*&!%|>")
+
+
+def quoting_fix(line: str) -> str | None:
+    """`quote the value: title: "DNS: it was DNS"` for a line whose value YAML misreads, else None."""
+    match = _KEY_VALUE.match(line)
+    if not match:
+        return None
+    value = match.group("value")
+    if not value or value[0] in "\"'":
+        return None
+    if ": " not in value and " #" not in value and not value.startswith(_MISREAD_START):
+        return None
+    if value.startswith(("[", "{")) and value.endswith(("]", "}")) and value.count("[") == value.count("]") \
+            and value.count("{") == value.count("}") and ": " not in value:
+        return None  # a list or mapping, as meant
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"if `{value}` is meant as text, quote it: {match.group('indent')}{match.group('key')}: {quoted}"
 
 
 def expanded_size(value: Any, limit: int) -> int:

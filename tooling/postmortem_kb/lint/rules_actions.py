@@ -64,7 +64,8 @@ def action_status(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 @rule("action-required", ERROR, "A published postmortem lists at least one action item.")
 def action_required(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     status = pm.meta.get("status")
-    if not isinstance(status, str) or status not in ctx.config.actions_required_statuses or pm.actions:
+    required = {*ctx.config.actions_required_statuses, ctx.config.review.get("closed_status")}
+    if not isinstance(status, str) or status not in required or pm.actions:
         return
     section = pm.section("Action items")
     line = section.line if section else pm.body_line + pm.body.count("\n")

@@ -103,13 +103,43 @@ def field_formats(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     for error in facts.schema_errors_for("format"):
         key = _error_key(error)
         expected = _EXPECTED.get(error.validator_value, error.validator_value)
-        yield Hit(facts.key_line(key), f"`{key}: {error.instance}` is not {expected}")
+        fix = _with_offset(pm, ctx, error.instance) if key in DATETIME_FIELDS else None
+        yield Hit(facts.key_line(key), f"`{key}: {error.instance}` is not {expected}" + (f"; {fix}" if fix else ""))
     for key in DATETIME_FIELDS:
         raw = pm.meta.get(key)
         if isinstance(raw, str) and raw.strip() and not any(_error_key(e) == key for e in facts.schema_errors_for("format")):
             # A quoted timestamp is text to YAML, so durations and metrics skip it.
             yield Hit(facts.key_line(key), f"`{key}` is quoted, so it is read as text and left out of metrics; "
                                            "remove the quotes")
+
+
+def _with_offset(pm: Postmortem, ctx: LintContext, written: object) -> str | None:
+    """The corrected value of a time written without an offset, in the postmortem's zone."""
+    from postmortem_kb.zones import zone_from_setting
+
+    if not isinstance(written, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(written.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        return None
+    zone = zone_from_setting(pm.meta.get("timezone")) or zone_from_setting(ctx.config.timezone)
+    if zone is None:
+        offsets = {m.utcoffset() for m in (pm.moment(k) for k in DATETIME_FIELDS) if m is not None}
+        if len(offsets) == 1:
+            zone = zone_from_setting(_offset_text(offsets.pop()))
+    if zone is None:
+        return f"add its offset, e.g. `{moment.isoformat()}+00:00` if the time is UTC"
+    fixed = zone.at(moment.date(), moment.time())
+    return f"write `{fixed.isoformat()}` (in {zone.name}, the knowledge base's zone)"
+
+
+def _offset_text(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _enum_hits(pm: Postmortem, ctx: LintContext, key: str) -> Iterable[Hit]:

@@ -9,7 +9,7 @@ from postmortem_kb import template_catalog
 from postmortem_kb.config import normalise_heading
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.lint.textscan import PhraseFinder
-from postmortem_kb.model import ERROR, WARNING, Postmortem, Section
+from postmortem_kb.model import ERROR, INFO, WARNING, Postmortem, Section
 
 # HTML comments are invisible on the site, so a section holding only
 # comments (the template's hints) reads as empty.
@@ -25,7 +25,9 @@ def _last_line(pm: Postmortem) -> int:
 
 def _is_finished(pm: Postmortem, ctx: LintContext) -> bool:
     status = pm.meta.get("status")
-    return isinstance(status, str) and status in ctx.config.finished_statuses
+    # `closed` comes after published: it is held to everything published is.
+    return isinstance(status, str) and (status in ctx.config.finished_statuses
+                                        or status == ctx.config.review.get("closed_status"))
 
 
 def _subsection_lines(pm: Postmortem, top: Section) -> set[int]:
@@ -74,6 +76,18 @@ def empty_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
         reason = emptiness(pm, section)
         if reason:
             yield Hit(section.line, f"section `## {section.heading}` {reason}; fill it in, or set `status: draft`")
+
+
+@rule("section-to-write", INFO, "A draft's findings list the required sections still to write.")
+def sections_to_write(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
+    if _is_finished(pm, ctx):
+        return  # section-empty reports them, as errors
+    required = set(template_catalog.required_sections(ctx.config, pm.meta.get("template")))
+    empty = [section for section in pm.sections
+             if section.top_level and section.canonical in required and emptiness(pm, section)]
+    if empty:
+        names = ", ".join(section.heading for section in empty)
+        yield Hit(empty[0].line, f"still to write before review: {names}")
 
 
 def _template_sections(ctx: LintContext, template: object) -> set[str] | None:

@@ -8,34 +8,20 @@ are named at the end, because a missing follow-up is worth noticing too.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.blocks import MISSING, Chip, listing_table, or_missing, page_title, plural
+from postmortem_kb.site.blocks import MISSING, Chip, Listing, or_missing, page_title, plural
 from postmortem_kb.site.escape import css_token
 from postmortem_kb.site.fragments import fragment
 from postmortem_kb.site.parts import SECTION_END, Block, PageSource
 from postmortem_kb.site.urls import ACTIONS_PAGE, href, postmortem_page
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    status: Chip
-    action: str
-    owner: str
-    priority: str
-    due: str
-    overdue: bool
-    ticket: str
-    href: str
-    title: str
-
-
-def _row(entry: LedgerEntry, directory_urls: bool) -> ActionRow:
+def _row(entry: LedgerEntry, directory_urls: bool) -> tuple:
+    """The values of one row of actions.html, in its order."""
     item, status = entry.item, entry.item.status.strip()
-    return ActionRow(
+    return (
         Chip(f"pm-action-status pm-action-{css_token(status)}", status or "no status"), or_missing(item.action),
         or_missing(item.owner), or_missing(item.priority), or_missing(item.due), entry.is_overdue,
         or_missing(item.ticket), href(ACTIONS_PAGE, postmortem_page(entry.postmortem.id), directory_urls),
@@ -50,7 +36,7 @@ def _table(entries: list[LedgerEntry], directory_urls: bool) -> Block:
 
 
 def render_actions_page(postmortems: list[Postmortem], config: KBConfig, today: dt.date,
-                        directory_urls: bool = True) -> PageSource:
+                        directory_urls: bool = True, listing: Listing | None = None) -> PageSource:
     entries = ledger(postmortems, config, today)
     open_entries = [e for e in entries if e.is_open]
     closed_entries = [e for e in entries if not e.is_open]
@@ -69,7 +55,8 @@ def render_actions_page(postmortems: list[Postmortem], config: KBConfig, today: 
     out.parts += [_table(closed_entries, directory_urls), ""] if closed_entries else [f"{MISSING}\n"]
     out.parts.append(f"## Postmortems without action items ({len(without)})\n")
     if without:
-        out.parts += [listing_table(ACTIONS_PAGE, without, config.severities, True, directory_urls, SECTION_END), ""]
+        listing = listing or Listing(config.severities, directory_urls)
+        out.parts += [listing.table(ACTIONS_PAGE, without, presorted=True, at=SECTION_END), ""]
     else:
         out.parts.append("Every postmortem lists at least one action item.\n")
     return out

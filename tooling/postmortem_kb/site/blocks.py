@@ -9,10 +9,13 @@ value shows as MISSING, never a guess.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+from markupsafe import Markup
 
 from postmortem_kb.kb import sort_newest_first
 from postmortem_kb.metrics import duration, format_duration
@@ -22,7 +25,7 @@ from postmortem_kb.site.fragments import MISSING, fragment
 from postmortem_kb.site.parts import END, Block
 from postmortem_kb.site.urls import href, postmortem_page
 
-__all__ = ["MISSING", "REQUIRED_EXTENSIONS", "Chip", "listing_table", "page_title"]
+__all__ = ["MISSING", "REQUIRED_EXTENSIONS", "Chip", "Listing", "listing_table", "page_title"]
 
 # The markdown extensions generated pages are written for: tables for the
 # listings, md_in_html for the header card and timeline, admonition for notices.
@@ -66,11 +69,19 @@ def incident_duration(pm: Postmortem) -> str:
 
 @dataclass(frozen=True)
 class Chip:
-    """A small labelled badge (macros.html `chip`): severity, status, an action item's status."""
+    """A small labelled badge (chip.html): severity, status, an action item's status."""
 
     classes: str
     label: str
     hint: str = ""
+
+    def __html__(self) -> str:
+        return _chip_html(self)
+
+
+@functools.lru_cache(maxsize=1024)  # a handful of distinct chips, on thousands of rows
+def _chip_html(chip: Chip) -> Markup:
+    return fragment("chip.html", classes=chip.classes, label=chip.label, hint=chip.hint)
 
 
 def severity_chip(pm: Postmortem, known: Sequence[str] | None = None) -> Chip:
@@ -91,31 +102,43 @@ def status_chip(pm: Postmortem) -> Chip:
     return Chip(f"pm-status pm-status-{css_token(pm.status)}", pm.status or "no status")
 
 
-@dataclass(frozen=True)
-class ListingRow:
-    date: str
-    severity: Chip
-    href: str
-    title: str
-    summary: str
-    duration: str
-
-
-def listing_row(from_page: str, pm: Postmortem, known: Sequence[str] | None, directory_urls: bool) -> ListingRow:
-    return ListingRow(format_date(pm), severity_chip(pm, known), href(from_page, postmortem_page(pm.id), directory_urls),
-                      pm.title, or_missing(pm.summary), incident_duration(pm))
-
-
-def listing_table(from_page: str, postmortems: list[Postmortem], known_severities: Iterable[str] | None = None,
-                  presorted: bool = False, directory_urls: bool = True, at: str = END) -> Block:
+class Listing:
     """The one listing every index uses: newest first, with the values people scan for.
 
     It is HTML rather than a markdown table: it is long (a tag on a large
     knowledge base lists hundreds of postmortems), and the plugin puts it
     into the page after the search index has read the page (`parts`): the
     postmortem pages already index every title and summary.
+
+    A postmortem is on many listings, linked the same way from all pages of
+    one folder depth, so its row is rendered once per link and kept;
+    `forget` drops the rows of postmortems that changed.
     """
-    known = list(known_severities) if known_severities is not None else None
-    ordered = postmortems if presorted else sort_newest_first(postmortems)
-    rows = [listing_row(from_page, pm, known, directory_urls) for pm in ordered]
-    return Block(fragment("listing.html", rows=rows), at)
+
+    def __init__(self, known_severities: Iterable[str] | None = None, directory_urls: bool = True):
+        self.known = tuple(known_severities) if known_severities is not None else None
+        self.directory_urls = directory_urls
+        self._rows: dict[tuple[str, str], Markup] = {}
+
+    def table(self, from_page: str, postmortems: list[Postmortem], presorted: bool = False, at: str = END) -> Block:
+        rows = [self.row(from_page, pm) for pm in (postmortems if presorted else sort_newest_first(postmortems))]
+        return Block(fragment("listing.html", rows=rows), at)
+
+    def row(self, from_page: str, pm: Postmortem) -> Markup:
+        link = href(from_page, postmortem_page(pm.id), self.directory_urls)
+        row = self._rows.get((pm.id, link))
+        if row is None:
+            row = self._rows[(pm.id, link)] = fragment(
+                "listing_row.html", date=format_date(pm), severity=severity_chip(pm, self.known), href=link,
+                title=pm.title, summary=or_missing(pm.summary), duration=incident_duration(pm))
+        return row
+
+    def forget(self, ids: Iterable[str]) -> None:
+        ids = set(ids)
+        self._rows = {key: row for key, row in self._rows.items() if key[0] not in ids}
+
+
+def listing_table(from_page: str, postmortems: list[Postmortem], known_severities: Iterable[str] | None = None,
+                  presorted: bool = False, directory_urls: bool = True, at: str = END) -> Block:
+    """A listing of its own (see `Listing`)."""
+    return Listing(known_severities, directory_urls).table(from_page, postmortems, presorted, at)

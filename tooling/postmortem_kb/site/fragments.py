@@ -13,6 +13,7 @@ One environment, built once; `fragment` renders a template by name.
 from __future__ import annotations
 
 import html
+import re
 
 import jinja2
 from markupsafe import Markup
@@ -23,9 +24,19 @@ MISSING = "—"
 
 def _as_text(value: object) -> Markup:
     """What `{{ value }}` prints: Markup as it is, anything else escaped with its whitespace collapsed."""
+    if type(value) is Markup:
+        return value
     if hasattr(value, "__html__"):
-        return value  # type: ignore[return-value]
-    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+        return Markup(value.__html__())  # type: ignore[attr-defined]
+    text = str(value)
+    # Every value of every fragment passes here: collapse only when there is something to collapse.
+    if _SPACING.search(text):
+        text = " ".join(text.split())
+    return Markup(html.escape(text, quote=True))
+
+
+# A whitespace character other than a single inner space.
+_SPACING = re.compile(r"^\s|\s$|\s\s|[^\S ]")
 
 
 # Pagefind's UI writes filter values into the page as HTML (its results,

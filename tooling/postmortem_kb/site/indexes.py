@@ -1,7 +1,7 @@
 """The browsing indexes: tags, services, severities, the archive by year, the latest list.
 
 Every index lists its postmortems newest first with the same columns
-(`blocks.listing_table`). A postmortem without a value still has a place:
+(`blocks.Listing`). A postmortem without a value still has a place:
 "(no tags)", "(no services)", "(no severity)", "undated". Grouping is one
 pass over the postmortems, so the cost grows with the knowledge base, not
 with its square.
@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.blocks import MISSING, listing_table, page_title, plural
+from postmortem_kb.site.blocks import MISSING, Listing, page_title, plural
 from postmortem_kb.site.escape import md_text, url_slug
 from postmortem_kb.site.parts import END, SECTION_END, PageSource
 from postmortem_kb.site.urls import (
@@ -100,15 +100,14 @@ def _latest_date(group: Group) -> str:
     return max(dated).isoformat() if dated else MISSING
 
 
-def render_group_page(kind: str, group: Group, page: str, known_severities: Sequence[str], note: str = "",
-                      directory_urls: bool = True) -> PageSource:
+def render_group_page(kind: str, group: Group, page: str, listing: Listing, note: str = "") -> PageSource:
     count = len(group.members)
     out = PageSource([page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"])
     if note:
         out.parts.append(note + "\n")
     if count:
         out.parts.append(f"{plural(count, 'postmortem')}, newest first.\n")
-        out.parts += [listing_table(page, group.members, known_severities, True, directory_urls, END), ""]
+        out.parts += [listing.table(page, group.members, presorted=True, at=END), ""]
     else:
         out.parts.append("No postmortems yet.\n")
     return out
@@ -149,41 +148,39 @@ class IndexPage:
 Plan = dict[str, IndexPage]
 
 
-def _group_plan(kind: str, folder: str, groups: Iterable[Group], severities: Sequence[str], directory_urls: bool,
+def _group_plan(kind: str, folder: str, groups: Iterable[Group], listing: Listing,
                 note: Callable[[Group], str] = lambda group: "") -> Plan:
     plan: Plan = {}
     for group in groups:
         page = f"{folder}/{group.slug}.md"
-        render = functools.partial(render_group_page, kind, group, page, severities, note(group), directory_urls)
+        render = functools.partial(render_group_page, kind, group, page, listing, note(group))
         plan[page] = IndexPage(render, tuple(group.names), group.members)
     return plan
 
 
-def tag_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
-                   directory_urls: bool = True) -> Plan:
+def tag_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
     groups = tag_groups(postmortems)
     plan: Plan = {TAGS_INDEX: IndexPage(functools.partial(
         render_overview, "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups),
         TAGS_INDEX, _slug_page("tags"),
     ))}
-    return plan | _group_plan("Tag", "tags", groups.values(), known_severities, directory_urls)
+    return plan | _group_plan("Tag", "tags", groups.values(), listing)
 
 
-def service_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
-                       directory_urls: bool = True) -> Plan:
+def service_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
     groups = service_groups(postmortems)
     plan: Plan = {SERVICES_INDEX: IndexPage(functools.partial(
         render_overview, "Services", "Every affected service, with how many postmortems name it.", "Service",
         by_count(groups), SERVICES_INDEX, _slug_page("services"),
     ))}
-    return plan | _group_plan("Service", "services", groups.values(), known_severities, directory_urls)
+    return plan | _group_plan("Service", "services", groups.values(), listing)
 
 
 UNCONFIGURED_NOTE = ("!!! warning \"Not a configured severity\"\n"
                      "    `postmortem lint` reports these; fix the `severity:` value.\n")
 
 
-def severity_pages_plan(postmortems: list[Postmortem], configured: Sequence[str], directory_urls: bool = True) -> Plan:
+def severity_pages_plan(postmortems: list[Postmortem], configured: Sequence[str], listing: Listing) -> Plan:
     groups = severity_groups(postmortems, configured)
     plan: Plan = {SEVERITIES_INDEX: IndexPage(functools.partial(
         render_overview, "Severities", "Postmortems by severity, most severe first as configured.", "Severity",
@@ -194,18 +191,17 @@ def severity_pages_plan(postmortems: list[Postmortem], configured: Sequence[str]
     def note(group: Group) -> str:
         return UNCONFIGURED_NOTE if group.slug not in configured_slugs and group.slug != NONE_SLUG else ""
 
-    return plan | _group_plan("Severity", "severities", groups, configured, directory_urls, note)
+    return plan | _group_plan("Severity", "severities", groups, listing, note)
 
 
-def archive_pages_plan(postmortems: list[Postmortem], known_severities: Sequence[str],
-                       directory_urls: bool = True) -> Plan:
+def archive_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
     years: dict[int | None, list[Postmortem]] = defaultdict(list)
     for pm in postmortems:
         years[pm.date.year if pm.date else None].append(pm)
     ordered = sorted(years, key=lambda y: (y is None, -(y or 0)))
     plan: Plan = {ARCHIVE_INDEX: IndexPage(functools.partial(_render_archive_index, ordered, years))}
     for year in ordered:
-        render = functools.partial(_render_year, year, years[year], known_severities, directory_urls)
+        render = functools.partial(_render_year, year, years[year], listing)
         plan[year_page(year)] = IndexPage(render, (), years[year])
     return plan
 
@@ -227,32 +223,31 @@ def _rendered(plan: Plan) -> dict[str, str | PageSource]:
 
 def render_tag_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                      directory_urls: bool = True) -> dict[str, str | PageSource]:
-    return _rendered(tag_pages_plan(postmortems, known_severities, directory_urls))
+    return _rendered(tag_pages_plan(postmortems, Listing(known_severities, directory_urls)))
 
 
 def render_service_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                          directory_urls: bool = True) -> dict[str, str | PageSource]:
-    return _rendered(service_pages_plan(postmortems, known_severities, directory_urls))
+    return _rendered(service_pages_plan(postmortems, Listing(known_severities, directory_urls)))
 
 
 def render_severity_pages(postmortems: list[Postmortem], configured: Sequence[str],
                           directory_urls: bool = True) -> dict[str, str | PageSource]:
-    return _rendered(severity_pages_plan(postmortems, configured, directory_urls))
+    return _rendered(severity_pages_plan(postmortems, configured, Listing(configured, directory_urls)))
 
 
 def render_archive_pages(postmortems: list[Postmortem], known_severities: Sequence[str],
                          directory_urls: bool = True) -> dict[str, str | PageSource]:
-    return _rendered(archive_pages_plan(postmortems, known_severities, directory_urls))
+    return _rendered(archive_pages_plan(postmortems, Listing(known_severities, directory_urls)))
 
 
-def _render_year(year: int | None, members: list[Postmortem], known_severities: Sequence[str],
-                 directory_urls: bool = True) -> PageSource:
+def _render_year(year: int | None, members: list[Postmortem], listing: Listing) -> PageSource:
     page = year_page(year)
     if year is None:
         return PageSource([
             page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
             "These have no valid `date:` in their front matter.\n",
-            listing_table(page, members, known_severities, True, directory_urls, END), "",
+            listing.table(page, members, presorted=True, at=END), "",
         ])
     months: dict[int, list[Postmortem]] = defaultdict(list)
     for pm in members:
@@ -260,7 +255,7 @@ def _render_year(year: int | None, members: list[Postmortem], known_severities: 
     out = PageSource([page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"])
     for month in sorted(months, reverse=True):
         out.parts.append(f"## {dt.date(year, month, 1):%B %Y}\n")
-        out.parts += [listing_table(page, months[month], known_severities, True, directory_urls, SECTION_END), ""]
+        out.parts += [listing.table(page, months[month], presorted=True, at=SECTION_END), ""]
     return out
 
 
@@ -279,7 +274,8 @@ def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = L
         out.append("No postmortems yet. Write the first with `postmortem new \"Title\"`.\n")
     else:
         # Blank lines around it: a raw HTML block must not touch the author's text.
-        out.append("\n" + listing_table(from_page, latest, kb.config.severities, True, directory_urls).html + "\n")
+        listing = Listing(kb.config.severities, directory_urls)
+        out.append("\n" + listing.table(from_page, latest, presorted=True).html + "\n")
     return "\n".join(out)
 
 

@@ -53,13 +53,13 @@ class GeneratedFile(File):
 class SiteBuild:
     kb_config: KBConfig
     live: bool = False  # a `mkdocs serve` preview: load errors become pages, nothing stops a rebuild
-    dirty: bool = False  # MkDocs builds only modified files (`--dirty`), so the others need no content
     kb: KnowledgeBase | None = None
     pages: dict[str, MkDocsPage] = field(default_factory=dict)  # rendered markdown pages, until finished
     generated: set[str] = field(default_factory=set)
     _reloading: ReloadingKnowledgeBase | None = None
     _render: SiteRender | None = None
     _latest: dict[str, str] = field(default_factory=dict)
+    _split: dict[str, tuple[PageSource, MkDocsPage]] = field(default_factory=dict)
 
     def add_to(self, files: Files, config, on_load_error: str, extra: dict[str, str]) -> None:
         """Render what changed and add every generated file (and `extra`: path -> content) to `files`."""
@@ -82,9 +82,8 @@ class SiteBuild:
             rendered = self._render.render(self.kb, dt.date.today(), changed, **hooks)
         if not self.live:
             self._render = self._reloading = None  # nothing renders again: hold no copy of the site
-        needed = rendered.modified if self.dirty else rendered.pages
-        self.pages = {path: page.for_mkdocs() for path, page in rendered.pages.items()
-                      if isinstance(page, PageSource) and path in needed}
+        self.pages = {path: self._for_mkdocs(path, page) for path, page in rendered.pages.items()
+                      if isinstance(page, PageSource)}
         self.generated = set(rendered.pages)
         for path, content in [*extra.items(), *rendered.pages.items()]:
             if files.get_file_from_path(path) is not None:
@@ -96,13 +95,22 @@ class SiteBuild:
             # Thousands of item pages in the sidebar make the build quadratic.
             inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
             if isinstance(content, PageSource):
-                mkdocs_page = self.pages.get(path)
-                content = mkdocs_page.markdown if mkdocs_page is not None else ""
+                content = self.pages[path].markdown
             file = GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
             file.modified = path in rendered.modified or path in extra
             files.append(file)
         if self.live:
             self._mark_latest_lists(files)
+
+    def _for_mkdocs(self, path: str, page: PageSource) -> MkDocsPage:
+        """The page as MkDocs gets it; a preview keeps it while the page is the same."""
+        known = self._split.get(path)
+        if known is not None and known[0] is page:
+            return known[1]
+        split = page.for_mkdocs()
+        if self.live:
+            self._split[path] = (page, split)
+        return split
 
     def forget(self) -> None:
         """After a failed build: the next one renders and builds everything again."""
@@ -147,7 +155,8 @@ class SiteBuild:
 
     def finish(self, src_uri: str, html: str) -> str:
         """A generated page's rendered HTML with its blocks in place."""
-        page = self.pages.pop(src_uri, None)
+        # A build lets go of each page once finished; a preview needs them all again next time.
+        page = self.pages.get(src_uri) if self.live else self.pages.pop(src_uri, None)
         if page is None:
             return html
         try:

@@ -86,8 +86,7 @@ def header_card(pm: Postmortem, context: PostmortemPageContext) -> str:
     times = []
     for label, name, end_key in _TIMES:
         end = pm.moment(end_key)
-        times.append({"label": label, "took": format_duration(duration(pm, name), MISSING),
-                      "at": format_moment(end) if end is not None else ""})
+        times.append((label, format_duration(duration(pm, name), MISSING), format_moment(end) if end is not None else ""))
     filters = [("severity", pm.severity), ("status", pm.status), ("year", str(pm.date.year) if pm.date else "")]
     value_links = [
         ("Services", "service", _links(page, pm.services, service_page, context.directory_urls)),
@@ -101,9 +100,9 @@ def header_card(pm: Postmortem, context: PostmortemPageContext) -> str:
     )
 
 
-def _links(from_page: str, values: list[str], target, directory_urls: bool) -> list[dict[str, str]]:
+def _links(from_page: str, values: list[str], target, directory_urls: bool) -> list[tuple[str, str]]:
     """Each value with the link to its index page; each also names its value as a Pagefind filter (card.html)."""
-    return [{"name": value, "href": href(from_page, target(value), directory_urls)} for value in values]
+    return [(value, href(from_page, target(value), directory_urls)) for value in values]
 
 
 def _wrap_timeline(pm: Postmortem, lines: list[str], start: int) -> list[str]:
@@ -134,12 +133,12 @@ def _wrap_timeline(pm: Postmortem, lines: list[str], start: int) -> list[str]:
 def related_list(page: str, related: list[Related], directory_urls: bool = True) -> str:
     entries = []
     for entry in related:
-        if entry.postmortem is None:
-            entries.append({"id": entry.postmortem_id, "href": None})
-            continue
         other = entry.postmortem
-        entries.append({"href": href(page, postmortem_page(other.id), directory_urls), "title": other.title,
-                        "date": format_date(other), "named": entry.named, "shared": entry.shared})
+        if other is None:
+            entries.append((entry.postmortem_id, None, "", "", True, []))
+            continue
+        entries.append((other.id, href(page, postmortem_page(other.id), directory_urls), format_date(other),
+                        other.title, entry.named, entry.shared))
     return fragment("related.html", entries=entries)
 
 

@@ -36,7 +36,7 @@ from postmortem_kb.metrics import durations
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
-from postmortem_kb.site.blocks import format_date, incident_duration
+from postmortem_kb.site.blocks import Listing, format_date, incident_duration
 from postmortem_kb.site.feeds import record_json, render_api_json, render_atom_feed
 from postmortem_kb.site.metrics_page import render_metrics_page
 from postmortem_kb.site.pages import render_failed_postmortem, render_load_errors, stylesheet
@@ -87,6 +87,7 @@ class SiteRender:
         self._records_day: dt.date | None = None
         self._related: RelatedIndex | None = None
         self._charts: list[str] = []
+        self._listing = Listing(config.severities, options.directory_urls)
 
     def render(self, kb: KnowledgeBase, today: dt.date | None = None, changed: Iterable[str] | None = None,
                prepare: Hook | None = None, release: Hook | None = None) -> Rendered:
@@ -103,6 +104,7 @@ class SiteRender:
         for postmortem_id in changed:
             self._facets.pop(postmortem_id, None)
             self._records.pop(postmortem_id, None)
+        self._listing.forget(changed)
         if today != self._records_day:
             self._records, self._records_day = {}, today
         postmortems = kb.loaded  # newest first; every index keeps that order
@@ -142,7 +144,7 @@ class SiteRender:
         for path, (members, render) in self._index_pages(postmortems).items():
             page(path, members, render)
         page(ACTIONS_PAGE, (today, tuple(self._facet(pm) + (_actions(pm),) for pm in postmortems)),
-             lambda: render_actions_page(postmortems, self.config, today, options.directory_urls))
+             lambda: render_actions_page(postmortems, self.config, today, options.directory_urls, self._listing))
         metrics_key = tuple(self._metrics_facet(pm) for pm in postmortems)
         before = memo.get(METRICS_PAGE)
         if before is not None and before.key == metrics_key:
@@ -169,12 +171,11 @@ class SiteRender:
 
     def _index_pages(self, postmortems: list[Postmortem]) -> dict[str, tuple[Hashable, Callable[[], Content]]]:
         """Tag, service, severity and year pages with their overviews: path -> (key, render)."""
-        severities, directory_urls = self.config.severities, self.options.directory_urls
+        listing = self._listing
         pages: dict[str, tuple[Hashable, Callable[[], Content]]] = {}
-        for plan in (indexes.tag_pages_plan(postmortems, severities, directory_urls),
-                     indexes.service_pages_plan(postmortems, severities, directory_urls),
-                     indexes.severity_pages_plan(postmortems, severities, directory_urls),
-                     indexes.archive_pages_plan(postmortems, severities, directory_urls)):
+        for plan in (indexes.tag_pages_plan(postmortems, listing), indexes.service_pages_plan(postmortems, listing),
+                     indexes.severity_pages_plan(postmortems, self.config.severities, listing),
+                     indexes.archive_pages_plan(postmortems, listing)):
             for path, entry in plan.items():
                 if entry.members is None:
                     key: Hashable = object()  # an overview: a short table of counts, rendered every time
