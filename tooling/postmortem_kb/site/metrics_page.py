@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from postmortem_kb.metrics import Aggregate, aggregate, format_duration, month_key, quarter_key
 from postmortem_kb.model import Postmortem
@@ -86,7 +86,25 @@ def _chart(path: str, alt: str) -> str:
     return f'<figure class="pm-chart" markdown>\n![{md_text(alt)}]({name})\n</figure>\n'
 
 
-def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) -> MetricsPage:
+@dataclass
+class MetricsPart:
+    """Some sections of the page (markdown) and the charts they show."""
+
+    markdown: list[str]
+    chart_drawings: dict[str, Callable[[], str]] = field(default_factory=dict)
+
+
+def render_metrics_page(postmortems: list[Postmortem], configured: Sequence[str]) -> MetricsPage:
+    return metrics_page(time_sections(postmortems, configured), top_sections(postmortems))
+
+
+def metrics_page(times: MetricsPart, top: MetricsPart) -> MetricsPage:
+    """The page from its two halves, which a live preview renders again only when their numbers change."""
+    return MetricsPage("\n".join(times.markdown + top.markdown), times.chart_drawings | top.chart_drawings)
+
+
+def time_sections(postmortems: list[Postmortem], configured: Sequence[str]) -> MetricsPart:
+    """Counts and times: what each postmortem's date, severity and durations decide."""
     from postmortem_kb.site import charts
 
     out = [page_title("Metrics"), "# Metrics\n"]
@@ -147,7 +165,15 @@ def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) ->
                            lambda k: NO_SEVERITY if k == "(none)" else k))
     out.append(_time_table("Severity", by_severity, lambda k: NO_SEVERITY if k == "(none)" else k))
 
-    # -- top tags and services ------------------------------------------
+    return MetricsPart(out, svgs)
+
+
+def top_sections(postmortems: list[Postmortem]) -> MetricsPart:
+    """The most frequent tags and services: what each postmortem's tags and services decide."""
+    from postmortem_kb.site import charts
+
+    out: list[str] = []
+    svgs: dict[str, Callable[[], str]] = {}
     for kind, plural_kind, groups, key in (
         ("tag", "tags", tag_groups(postmortems), "top_tags"),
         ("service", "services", service_groups(postmortems), "top_services"),
@@ -163,7 +189,7 @@ def render_metrics_page(postmortems: list[Postmortem], configured: list[str]) ->
                 "postmortems", alt)
             out.append(_chart(CHART_FILES[key], alt))
         out.append(_top_table(kind, top, groups.get(NONE_SLUG), len(ranked)))
-    return MetricsPage("\n".join(out), svgs)
+    return MetricsPart(out, svgs)
 
 
 def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[str, Callable[[], str]],

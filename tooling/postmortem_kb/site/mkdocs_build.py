@@ -23,6 +23,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -38,6 +40,27 @@ from postmortem_kb.site.site_render import SiteOptions, SiteRender
 from postmortem_kb.site.urls import LOAD_ERRORS_PAGE, is_item_page
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates as compiled by the first build of a preview.
+
+    MkDocs makes a new Jinja environment for every rebuild, and compiling
+    Material's templates costs about as much again as rebuilding a page.
+    Jinja checks each template's source against the compiled code it keeps,
+    so an edited override is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class GeneratedFile(File):
@@ -60,6 +83,7 @@ class SiteBuild:
     _render: SiteRender | None = None
     _latest: dict[str, str] = field(default_factory=dict)
     _split: dict[str, tuple[PageSource, MkDocsPage]] = field(default_factory=dict)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
     def add_to(self, files: Files, config, on_load_error: str, extra: dict[str, str]) -> None:
         """Render what changed and add every generated file (and `extra`: path -> content) to `files`."""

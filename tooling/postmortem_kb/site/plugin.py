@@ -91,6 +91,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.file.content_string = ""  # nothing reads it again; a plain build holds no copy either
         return context
 
+    def on_env(self, env, config, files):
+        """In a preview, compile the theme's templates once rather than on every rebuild."""
+        if self.live:
+            env.bytecode_cache = self.site.templates
+        return env
+
     @event_priority(100)  # before any minifier rewrites the page
     def on_post_page(self, output: str, page, config) -> str:
         """Mark what Pagefind indexes, in that mode."""

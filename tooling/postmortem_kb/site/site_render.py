@@ -38,7 +38,7 @@ from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.blocks import Listing, format_date, incident_duration
 from postmortem_kb.site.feeds import record_json, render_api_json, render_atom_feed
-from postmortem_kb.site.metrics_page import render_metrics_page
+from postmortem_kb.site.metrics_page import MetricsPart, metrics_page, time_sections, top_sections
 from postmortem_kb.site.pages import render_failed_postmortem, render_load_errors, stylesheet
 from postmortem_kb.site.pages_postmortem import PostmortemPageContext, render_postmortem, source_path
 from postmortem_kb.site.parts import PageSource
@@ -86,7 +86,7 @@ class SiteRender:
         self._records: dict[str, str] = {}
         self._records_day: dt.date | None = None
         self._related: RelatedIndex | None = None
-        self._charts: list[str] = []
+        self._parts: dict[str, tuple[Hashable, MetricsPart]] = {}
         self._listing = Listing(config.severities, options.directory_urls)
 
     def render(self, kb: KnowledgeBase, today: dt.date | None = None, changed: Iterable[str] | None = None,
@@ -145,17 +145,15 @@ class SiteRender:
             page(path, members, render)
         page(ACTIONS_PAGE, (today, tuple(self._facet(pm) + (_actions(pm),) for pm in postmortems)),
              lambda: render_actions_page(postmortems, self.config, today, options.directory_urls, self._listing))
-        metrics_key = tuple(self._metrics_facet(pm) for pm in postmortems)
-        before = memo.get(METRICS_PAGE)
-        if before is not None and before.key == metrics_key:
-            for path in (METRICS_PAGE, *self._charts):
-                page(path, metrics_key, lambda: None)  # the same numbers: the page and charts as they were
-        else:
-            metrics = render_metrics_page(postmortems, severities)
-            self._charts = list(metrics.chart_drawings)
-            page(METRICS_PAGE, metrics_key, lambda: metrics.markdown, force=True)
-            for path, draw in metrics.chart_drawings.items():
-                page(path, metrics_key, draw, force=True)
+        # Metrics in two halves: a tag edit redraws the top-tags chart, not every chart of the page.
+        times_key = tuple(self._times_facet(pm) for pm in postmortems)
+        top_key = tuple((tuple(pm.tags), tuple(pm.services)) for pm in postmortems)
+        times = self._part("times", times_key, lambda: time_sections(postmortems, severities))
+        top = self._part("top", top_key, lambda: top_sections(postmortems))
+        metrics = metrics_page(times, top)
+        page(METRICS_PAGE, (times_key, top_key), lambda: metrics.markdown)
+        for path, draw in metrics.chart_drawings.items():
+            page(path, times_key if path in times.chart_drawings else top_key, draw)
         errors = kb.load_errors()
         always(API_JSON, lambda: render_api_json(postmortems, self.config, today, errors, {}, options.directory_urls,
                                                  [self._record(pm, today) for pm in postmortems]))
@@ -195,8 +193,15 @@ class SiteRender:
     def _source(self, pm: Postmortem) -> str:
         return source_path(pm, self.config.root)
 
-    def _metrics_facet(self, pm: Postmortem) -> tuple:
-        return (pm.date, pm.severity, tuple(pm.tags), tuple(pm.services), tuple(durations(pm).values()))
+    def _times_facet(self, pm: Postmortem) -> tuple:
+        return pm.date, pm.severity, tuple(durations(pm).values())
+
+    def _part(self, name: str, key: Hashable, render: Callable[[], MetricsPart]) -> MetricsPart:
+        """A half of the metrics page, rendered again only when its numbers changed."""
+        known = self._parts.get(name)
+        if known is None or known[0] != key:
+            known = self._parts[name] = (key, render())
+        return known[1]
 
     def _record(self, pm: Postmortem, today: dt.date) -> str:
         record = self._records.get(pm.id)
@@ -216,8 +221,8 @@ def _rendered(pm: Postmortem, context: PostmortemPageContext, prepare: Hook | No
 
 
 def _actions(pm: Postmortem) -> tuple:
-    return tuple((item.action, item.owner, item.priority, item.due, item.status, item.ticket, item.line)
-                 for item in pm.actions)
+    # In file order, which is all the ledger takes from their lines (an edit above them moves every line).
+    return tuple((item.action, item.owner, item.priority, item.due, item.status, item.ticket) for item in pm.actions)
 
 
 def _display(pm: Postmortem) -> str:
