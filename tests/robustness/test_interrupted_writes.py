@@ -21,6 +21,7 @@ from robustness.reliability_cases import covers
 from robustness.robust_helpers import PYTHON, cli_env, postmortem, wait_for
 
 from conftest import VALID_POSTMORTEM, write
+from postmortem_kb.markdown_text import md_text
 from postmortem_kb.atomic import SLOW_WRITE_ENV, STALE_TEMP_SECONDS
 from postmortem_kb.config import load_config
 from postmortem_kb.kb import load_knowledge_base, postmortem_files
@@ -181,7 +182,7 @@ def test_timeline_import_killed_at_random_moments_leaves_the_old_file_or_the_new
     assert result.returncode == 0 and time.monotonic() - started < 5, result.stderr
     assert target.read_bytes() == complete
     pm = load_postmortem(target, load_config(kb))
-    assert not pm.failed and sum(e.text.startswith("Killed-run event") for e in pm.timeline) == 30
+    assert not pm.failed and sum(e.text.startswith(md_text("Killed-run event")) for e in pm.timeline) == 30
 
 
 def test_stale_temp_files_are_removed_by_the_next_write_and_fresh_ones_kept(kb, tmp_path):

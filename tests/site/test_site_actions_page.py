@@ -7,7 +7,7 @@ from site_samples import loaded, make_kb
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.site.actions_page import render_actions_page
-from postmortem_kb.site.pages import render_site
+from postmortem_kb.site.site_render import render_site
 
 
 def test_open_items_first_overdue_flagged_as_of_the_given_day(tmp_path):

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from site_samples import loaded, make_kb
 
-from postmortem_kb.site.pages import render_site
+from postmortem_kb.site.site_render import render_site
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 

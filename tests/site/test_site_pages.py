@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from site_samples import loaded, make_kb
 
 from postmortem_kb.site.escape import url_slug
-from postmortem_kb.site.pages import render_site
+from postmortem_kb.site.site_render import render_site
 from postmortem_kb.site.urls import is_item_page, link, page_url
 
 TODAY = dt.date(2025, 1, 1)

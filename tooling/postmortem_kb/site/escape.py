@@ -48,6 +48,7 @@ def css_token(value: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-") or "none"
 
 
+@functools.lru_cache(maxsize=8192)  # tags and services: a few hundred values, on every page that lists them
 def url_slug(value: str) -> str:
     """The permanent URL segment for a tag or service: /tags/<slug>/."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")

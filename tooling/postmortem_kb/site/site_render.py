@@ -82,7 +82,10 @@ class SiteRender:
         self.config = config
         self.options = options
         self._memo: dict[str, _Memo] = {}
+        # Per postmortem id, until it changes: what its listing rows, metrics and API record are made of.
         self._facets: dict[str, tuple] = {}
+        self._times: dict[str, tuple] = {}
+        self._sources: dict[str, str] = {}
         self._records: dict[str, str] = {}
         self._records_day: dt.date | None = None
         self._related: RelatedIndex | None = None
@@ -101,9 +104,9 @@ class SiteRender:
         today = today or dt.date.today()
         first = changed is None or not self._memo
         changed = set() if first else set(changed)
-        for postmortem_id in changed:
-            self._facets.pop(postmortem_id, None)
-            self._records.pop(postmortem_id, None)
+        for kept in (self._facets, self._times, self._sources, self._records):
+            for postmortem_id in changed:
+                kept.pop(postmortem_id, None)
         self._listing.forget(changed)
         if today != self._records_day:
             self._records, self._records_day = {}, today
@@ -191,10 +194,16 @@ class SiteRender:
         return facet
 
     def _source(self, pm: Postmortem) -> str:
-        return source_path(pm, self.config.root)
+        source = self._sources.get(pm.id)
+        if source is None:
+            source = self._sources[pm.id] = source_path(pm, self.config.root)
+        return source
 
     def _times_facet(self, pm: Postmortem) -> tuple:
-        return pm.date, pm.severity, tuple(durations(pm).values())
+        facet = self._times.get(pm.id)
+        if facet is None:
+            facet = self._times[pm.id] = (pm.date, pm.severity, tuple(durations(pm).values()))
+        return facet
 
     def _part(self, name: str, key: Hashable, render: Callable[[], MetricsPart]) -> MetricsPart:
         """A half of the metrics page, rendered again only when its numbers changed."""
