@@ -7,8 +7,8 @@ BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 # One stamp per set of extras: serving installs only what the site needs,
 # testing adds playwright, hypothesis, pre-commit, pagefind and friends.
-RUNTIME := $(VENV)/.installed-runtime
-TESTING := $(VENV)/.installed-test
+STAMP      := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: install serve site test test-long lint bench clean
 
@@ -17,26 +17,26 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUNTIME): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
 # The test extras include everything the runtime needs, so this stamp covers both.
-$(TESTING): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $@ $(RUNTIME)
+	@touch $@ $(STAMP)
 
-install: $(RUNTIME)
+install: $(STAMP)
 
 # --dirty: after the first build, a saved postmortem rebuilds only the pages
 # that show it (docs/site.md, "Live preview"); the search index may lag.
-serve: $(RUNTIME)
+serve: $(STAMP)
 	$(BIN)/mkdocs serve --dirty --dev-addr $(ADDR)
 
 # Builds into a fresh folder and swaps it in, so a failed or interrupted
 # build leaves the previous site/ as it was. A run killed between the two
 # moves leaves the previous site in site.old/; the next run puts it back.
-site: $(RUNTIME)
+site: $(STAMP)
 	if [ ! -d site ] && [ -d site.old ]; then mv site.old site; fi
 	rm -rf site.new
 	$(BIN)/mkdocs build --strict --site-dir site.new
@@ -45,7 +45,7 @@ site: $(RUNTIME)
 	mv site.new site
 	rm -rf site.old
 
-lint: $(RUNTIME)
+lint: $(STAMP)
 	$(BIN)/postmortem lint
 
 # Every benchmark in bench/ (*_bench.py): build, preview, lint, search,
@@ -53,15 +53,15 @@ lint: $(RUNTIME)
 # hour on 2 cores). Each prints its figures and exits non-zero when it misses
 # a budget; all run, and the target fails if any missed. The search bench
 # drives a browser, so this takes the test extras.
-bench: $(TESTING)
+bench: $(TEST_STAMP)
 	status=0; for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || status=1; done; exit $$status
 
-test: $(TESTING)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The property tests of tests/robustness with thousands of examples each
 # (`make test` runs a bounded number); see docs/reliability.md.
-test-long: $(TESTING)
+test-long: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/robustness --hypothesis-profile=long $(PYTEST_ARGS)
 
 clean:

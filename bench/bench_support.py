@@ -1,10 +1,11 @@
 """What every benchmark here shares: run a command and measure it, compare with a baseline, judge a budget.
 
 `measure` runs one command as a child process and reports its wall time,
-its CPU time (user + system, its own children included), the peak of the
-summed resident memory of its whole process tree (sampled from /proc, so a
-helper process counts as much as the main one), and the largest single
-process's peak (`ru_maxrss` from the kernel). Each command runs under a
+its CPU time (user + system, its own children included, so work handed to
+another process is counted), the peak of the summed resident memory of its
+whole process tree (sampled from /proc, so any child counts as much as the
+main process), and the largest single process's peak (`ru_maxrss` from the
+kernel). Each command runs under a
 fresh wrapper process (this file, run as a script), because RUSAGE_CHILDREN
 reports the maximum over every child a process has ever waited for.
 """

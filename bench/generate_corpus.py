@@ -90,15 +90,18 @@ def _timeline(rng: random.Random, start: dt.datetime, service: str) -> tuple[str
     return "\n".join(rows), moment
 
 
-def _actions(rng: random.Random, date: dt.date, service: str) -> str:
+def _actions(rng: random.Random, date: dt.date, service: str) -> tuple[str, list[str]]:
+    """The action-items table, and the status of each item."""
     rows = ["| Action | Owner | Priority | Due | Status | Ticket |", "|--------|-------|----------|-----|--------|--------|"]
+    statuses = []
     for n in range(rng.randint(1, 6)):
         due = date + dt.timedelta(days=rng.randint(14, 120))
-        rows.append(
-            f"| {rng.choice(ACTIONS).format(svc=service)} | {rng.choice(PEOPLE)} | P{rng.randint(1, 3)} "
-            f"| {due.isoformat()} | {rng.choice(ACTION_STATUSES)} | OPS-{rng.randint(100, 9999)} |"
-        )
-    return "\n".join(rows)
+        # Drawn in the order the cells are written, so the corpus stays what it was.
+        action, owner, priority = rng.choice(ACTIONS).format(svc=service), rng.choice(PEOPLE), rng.randint(1, 3)
+        statuses.append(rng.choice(ACTION_STATUSES))
+        rows.append(f"| {action} | {owner} | P{priority} | {due.isoformat()} | {statuses[-1]} "
+                    f"| OPS-{rng.randint(100, 9999)} |")
+    return "\n".join(rows), statuses
 
 
 def render_postmortem(rng: random.Random, index: int, earlier: list[str] | None = None) -> tuple[str, str]:
@@ -120,28 +123,10 @@ def render_postmortem(rng: random.Random, index: int, earlier: list[str] | None 
     # Drawn in the order the lines are written, so the corpus stays what it was.
     severity, status = rng.choice(SEVERITIES), rng.choice(STATUSES)
     authors = rng.sample(PEOPLE, k=rng.randint(1, 3))
-    # A published postmortem has passed review: approvals by people who did not write it
+    # A published (or closed) postmortem has passed review: approvals by people who did not write it
     # (two for the top severity, as the default review rules ask); no random draw.
     approvers = [person for person in PEOPLE if person not in authors][: 2 if severity == SEVERITIES[0] else 1]
     approvals = [f"  - {{by: {person}, date: {(date + dt.timedelta(days=7)).isoformat()}}}" for person in approvers]
-    front = "\n".join([
-        "---",
-        f'title: "{title}"',
-        f"date: {date.isoformat()}",
-        f"severity: {severity}",
-        f"status: {status}",
-        f"authors: [{', '.join(authors)}]",
-        *(["approvals:", *approvals] if status == "published" else []),
-        f"tags: [{', '.join(tags)}]",
-        f"services: [{', '.join(services)}]",
-        f"started_at: {start.isoformat()}",
-        f"detected_at: {detected.isoformat()}",
-        f"mitigated_at: {mitigated.isoformat()}",
-        f"resolved_at: {end.isoformat()}",
-        f'summary: "{subject.capitalize()} {failure} because of {cause}."',
-        f"related: {related}",
-        "---",
-    ])
     bodies = {
         "Summary": f"{subject.capitalize()} {failure} for {rng.randint(5, 240)} minutes because of {cause}.\n\n"
                    + _paragraphs(rng, 1),
@@ -152,10 +137,31 @@ def render_postmortem(rng: random.Random, index: int, earlier: list[str] | None 
         "Trigger": _paragraphs(rng, 1),
         "Detection": _paragraphs(rng, 3),
         "Resolution": _paragraphs(rng, 3),
-        "Action items": _actions(rng, date, service),
+        "Action items": (actions := _actions(rng, date, service))[0],  # drawn in section order
         "Lessons learned": "### What went well\n\n" + _paragraphs(rng, 1) + "\n\n### What went wrong\n\n"
                            + _paragraphs(rng, 2) + "\n\n### Where we got lucky\n\n" + _paragraphs(rng, 1),
     }
+    # Once every action item is done or wontfix a published postmortem is closed, as review asks.
+    if status == "published" and all(item in ("done", "wontfix") for item in actions[1]):
+        status = "closed"
+    front = "\n".join([
+        "---",
+        f'title: "{title}"',
+        f"date: {date.isoformat()}",
+        f"severity: {severity}",
+        f"status: {status}",
+        f"authors: [{', '.join(authors)}]",
+        *(["approvals:", *approvals] if status in ("published", "closed") else []),
+        f"tags: [{', '.join(tags)}]",
+        f"services: [{', '.join(services)}]",
+        f"started_at: {start.isoformat()}",
+        f"detected_at: {detected.isoformat()}",
+        f"mitigated_at: {mitigated.isoformat()}",
+        f"resolved_at: {end.isoformat()}",
+        f'summary: "{subject.capitalize()} {failure} because of {cause}."',
+        f"related: {related}",
+        "---",
+    ])
     body = "\n\n".join(f"## {name}\n\n{bodies[name]}" for name in SECTION_ORDER)
     return f"{date.isoformat()}-{slug}.md", f"{front}\n\n{body}\n"
 

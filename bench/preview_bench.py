@@ -96,7 +96,7 @@ class Served:
         command = [sys.executable, "-m", "mkdocs", *self.arguments, "--dev-addr", f"127.0.0.1:{self.port}"]
         started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=self.folder, env=bench_env(), stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=interruptible)
         while fetch(self.url) is None:
             if self.process.poll() is not None or time.perf_counter() - started > FIRST_BUILD_TIMEOUT:
                 self.stop()
@@ -128,14 +128,21 @@ class Served:
         return self.log.read().decode("utf-8", "replace")[-3000:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
+        """Ctrl-C, as a person stops it (mkdocs removes its temporary site); harder only if that fails."""
+        for stop_signal, grace in ((signal.SIGINT, 30), (signal.SIGTERM, 10), (signal.SIGKILL, None)):
+            if self.process.poll() is not None:
+                break
+            os.killpg(self.process.pid, stop_signal)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                continue
         self.log.close()
+
+
+def interruptible() -> None:
+    """In the server's process: Ctrl-C works even when this bench runs as a background job (which ignores it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def editable(paths: list[Path]) -> Path:

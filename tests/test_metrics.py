@@ -155,3 +155,13 @@ def test_aggregate_by_quarter_and_by_each_tag_keeps_undated():
     b.meta["tags"] = ["y"]
     by_tag = {r.key: r.count for r in aggregate([a, b, c], lambda p: p.tags)}
     assert by_tag == {"x": 1, "y": 2, "(none)": 1}
+
+
+def test_month_ends_and_rolling_windows_at_the_ends_of_the_calendar():
+    import datetime as dt
+
+    from postmortem_kb.metrics import month_ends, rolling
+
+    assert month_ends(dt.date(9999, 11, 3), dt.date(9999, 12, 31)) == [dt.date(9999, 11, 30), dt.date(9999, 12, 31)]
+    (point,) = rolling([], ends=[dt.date(1, 1, 31)])
+    assert point.start == dt.date(1, 1, 1) and point.count == 0

@@ -244,3 +244,12 @@ def test_fresh_files_carry_the_format_v1_1_keys_blank_and_lint_accepts_them(kb, 
                    for key in ("trigger", "detection", "incident_commander", "customer_impact", "mitigated_at"))
     findings = json.loads(runner.invoke(main, ["lint", "--format", "json"]).stdout)
     assert not [f for f in findings if f["rule"] in ("front-matter-type", "front-matter-unknown-key", "front-matter-format")]
+
+
+def test_a_template_name_longer_than_a_file_name_can_be_is_no_template(tmp_path):
+    from postmortem_kb.config import load_config
+    from postmortem_kb.scaffold import ScaffoldError, find_template
+
+    (tmp_path / "postmortem-kb.yml").write_text("# defaults\n", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="no template named"):
+        find_template(load_config(tmp_path), "x" * 300)

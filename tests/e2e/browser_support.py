@@ -69,6 +69,76 @@ def leaves_localhost(url: str) -> bool:
     return parts.hostname not in ("127.0.0.1",)
 
 
+# One page of every kind the site has: (name for screenshots, URL path from the site root).
+# The sample knowledge base of tests/site_samples.py, built by `build_sample_site`.
+PAGE_KINDS = [
+    ("home", ""),
+    ("postmortem", "postmortems/2024-01-09-cache-stampede/"),
+    ("postmortem-sparse", "postmortems/2022-08-15-sparse/"),
+    ("tags", "tags/"),
+    ("tag", "tags/server-infra/"),
+    ("services", "services/"),
+    ("service", "services/sessions/"),
+    ("severities", "severities/"),
+    ("severity", "severities/sev2/"),
+    ("archive", "archive/"),
+    ("year", "archive/2024/"),
+    ("actions", "actions/"),
+    ("metrics", "metrics/"),
+    ("load-errors", "postmortems/load-errors/"),
+    ("docs", "writing/"),
+]
+# Pages of other rounds (browse, review queue, analysis), checked when the build has them.
+OPTIONAL_KINDS = [("browse", "postmortems/"), ("reviews", "reviews/"), ("analysis", "analysis/")]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Material picks its palette by the reader's system setting (mkdocs.yml's palette `media`).
+PALETTES = {"light": ("light", "default"), "dark": ("dark", "slate")}
+BROKEN = "---\ntitle: [oops\n---\n## Summary\n"
+
+
+def build_sample_site(root: Path) -> Path:
+    """The sample knowledge base plus a broken file, built (on_load_error: warn) into root/site."""
+    import subprocess
+    import sys
+
+    from site_samples import make_kb
+
+    make_kb(root)
+    (root / "postmortems" / "2024-02-02-broken.md").write_text(BROKEN, encoding="utf-8")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("  - postmortems\n", "  - postmortems:\n      on_load_error: warn\n"),
+                                     encoding="utf-8")
+    site = root / "site"
+    # Not --strict: the broken file's warning is the point (it makes the load-errors page).
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], cwd=root,
+                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    assert (site / "postmortems/load-errors/index.html").is_file()
+    return site
+
+
+def page_kinds(site: Path) -> list[tuple[str, str]]:
+    """PAGE_KINDS, and the optional kinds this build has."""
+    optional = [(name, path) for name, path in OPTIONAL_KINDS if (site / path / "index.html").is_file()]
+    return PAGE_KINDS + optional
+
+
+def open_tab(browser, viewport: str, palette: str):
+    """A tab of a new context with the viewport and the system colour scheme asked for."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=PALETTES[palette][0])
+    return context, context.new_page()
+
+
+def palette_of(page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: nothing scrolls sideways)."""
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                         " - document.documentElement.clientWidth")
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

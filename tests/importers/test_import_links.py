@@ -4,7 +4,6 @@ what it cannot resolve it reports with file:line, and lint (`broken-link`) flags
 import json
 import shutil
 
-import pytest
 from import_helpers import POSTS
 
 from conftest import write
@@ -123,7 +122,6 @@ def test_lint_is_clean_of_broken_links_after_importing_what_resolves(kb, runner,
     assert "[x](2024-03-03-x.md#timeline)" in (kb / "postmortems/2024-03-04-y.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="the postmortems plugin does not yet publish postmortems/assets/ (lead: see report)")
 def test_imported_wiki_with_images_builds_strict(kb, runner, tmp_path):
     from site_helpers import mkdocs_build
 
@@ -134,3 +132,30 @@ def test_imported_wiki_with_images_builds_strict(kb, runner, tmp_path):
     build = mkdocs_build(kb, tmp_path / "site")
     assert build.returncode == 0, build.stderr
     assert (tmp_path / "site/postmortems/assets/2024-03-03-x/g.png").read_bytes() == (tmp_path / "wiki/img/g.png").read_bytes()
+    page = (tmp_path / "site/postmortems/2024-03-03-x/index.html").read_text(encoding="utf-8")
+    assert 'src="../assets/2024-03-03-x/g.png"' in page
+
+
+def test_generate_writes_the_imported_images_beside_the_pages(kb, runner, tmp_path):
+    write(tmp_path / "wiki/2024-03-03-x.md", "# X\n\n![g](img/g.png)\n")
+    (tmp_path / "wiki/img").mkdir()
+    picture = (POSTS / "hugo-bundle/2023-06-01-dns-flap/resolver-errors.png").read_bytes()
+    (tmp_path / "wiki/img/g.png").write_bytes(picture)
+    assert runner.invoke(main, ["import", str(tmp_path / "wiki")]).exit_code == 0
+    result = runner.invoke(main, ["generate", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/docs/postmortems/assets/2024-03-03-x/g.png").read_bytes() == picture
+
+
+def test_a_symlink_out_of_the_postmortems_folder_is_not_published(kb, runner, tmp_path):
+    from site_helpers import mkdocs_build
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site\n")
+    (kb / "postmortems/assets/2024-03-03-x").mkdir(parents=True)
+    (kb / "postmortems/assets/2024-03-03-x/leak.txt").symlink_to(secret)
+    (kb / "postmortems/assets/2024-03-03-x/kept.txt").write_text("published\n")
+    build = mkdocs_build(kb, tmp_path / "site")
+    assert build.returncode == 0, build.stderr
+    published = tmp_path / "site/postmortems/assets/2024-03-03-x"
+    assert sorted(p.name for p in published.iterdir()) == ["kept.txt"]

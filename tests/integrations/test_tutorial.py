@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ def run_tutorial(work: Path) -> list[Step]:
     home = work / "home"
     home.mkdir()
     env.update(HOME=str(home), PATH=f"{Path(sys.executable).parent}:{env['PATH']}")
+    _clone_of_this_repository(work / "postmortem-kb")  # what step 1 (not run) clones
     state = work / ".cwd"
     state.write_text(str(work), encoding="utf-8")
     steps = []
@@ -61,6 +63,16 @@ def run_tutorial(work: Path) -> list[Step]:
                                 env=env, timeout=300)
         steps.append(Step(block, expected_exit(block), result.returncode, result.stdout + result.stderr))
     return steps
+
+
+def _clone_of_this_repository(target: Path) -> None:
+    """The files git tracks here, as they are in the working tree: what a reader's clone holds."""
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode("utf-8").split("\0")):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +139,34 @@ def test_the_tutorial_workflow_is_valid_and_runs_the_same_gate(walked):
 def test_actionlint_finds_nothing_in_the_tutorial_workflow(walked):
     work, _ = walked
     assert actionlint(work / "incident-reviews/.github/workflows/postmortems.yml") == []
+
+
+def _install_steps(workflow: dict) -> list[str]:
+    return [step["run"] for job in workflow["jobs"].values() for step in job["steps"]
+            if step.get("name") == "Install postmortem-kb"]
+
+
+@pytest.mark.slow
+def test_the_ci_install_step_installs_for_real_and_the_gate_runs(walked, tmp_path):
+    """The workflow's own install line, in a fresh virtual environment, in the knowledge base's folder."""
+    work, _ = walked
+    kb = work / "incident-reviews"
+    workflow = yaml.safe_load((kb / ".github/workflows/postmortems.yml").read_text(encoding="utf-8"))
+    installs = set(_install_steps(workflow))
+    assert len(installs) == 1 and "example.com" not in next(iter(installs))
+    assert list((kb / "tools").glob("postmortem_kb-*.whl")), "the tutorial builds the wheel the workflow installs"
+    venv = tmp_path / "ci-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = tool_env()
+    env["PATH"] = f"{venv / 'bin'}:{env['PATH']}"
+    env.pop("PYTHONPATH", None)
+    install = subprocess.run(["bash", "-e", "-c", next(iter(installs))], cwd=kb, env=env, capture_output=True,
+                             text=True, timeout=900)
+    assert install.returncode == 0, install.stdout + install.stderr
+    lint = subprocess.run([str(venv / "bin/postmortem"), "lint", "--format", "github"], cwd=kb, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert lint.returncode == 0 and "0 errors" in lint.stdout + lint.stderr, lint.stdout + lint.stderr
+    build = subprocess.run([str(venv / "bin/mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                           cwd=kb, env=env, capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "site/postmortems" / POSTMORTEM_ID / "index.html").is_file()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from lint_helpers import CLEAN, by_rule, line_of, lint_json, lint_text
-
 from conftest import write
+from lint_helpers import CLEAN, by_rule, line_of, lint_json, lint_text
 from postmortem_kb.lint import rules_links  # noqa: F401  (registers broken-link wherever the engine does not yet)
-from postmortem_kb.lint.rules_links import find_local_links, is_site_asset
+from postmortem_kb.lint.rules_links import find_local_links
+from postmortem_kb.published import is_site_asset
 
 OTHER = "2023-11-02-kv-crash.md"
 
@@ -128,7 +128,7 @@ def test_lint_fails_where_the_strict_build_fails(kb, tmp_path):
 
 
 def test_site_assets_lists_what_the_site_publishes(kb, tmp_path):
-    from postmortem_kb.lint.rules_links import site_assets
+    from postmortem_kb.published import site_assets
 
     folder = kb / "postmortems"
     write(folder / "2024-01-09-x.md", CLEAN)

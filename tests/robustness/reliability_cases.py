@@ -181,6 +181,9 @@ CASES: list[Case] = [
     Case("site-build-killed", "writes", "`make site` killed during the build",
          None, ((MAKE, "killed"),),
          "The previous `site/`, file for file."),
+    Case("generate-disk-full", "writes", "`postmortem generate` stopped by a full disk halfway through its files",
+         "cannot write to …: No space left on device", (("postmortem generate", 1),),
+         "Every file already written is whole; the next `postmortem generate` into the same folder completes it."),
     # -- browser ---------------------------------------------------------------------
     Case("front-matter-payloads", "browser",
          "`<script>`, `\"><img onerror=…>`, `javascript:` links and `{{ }}` / `{% %}` in every front matter field",
@@ -216,6 +219,13 @@ CASES: list[Case] = [
     Case("far-timestamp", "attacks", "`started_at: 9999-12-31T23:59:00-23:59`", None,
          (("postmortem list", 0), ("postmortem show", 0)),
          "No traceback: a time with no UTC instant counts as missing wherever durations are computed."),
+    Case("far-dates-on-the-site", "attacks",
+         "`started_at: 9999-12-31T23:59:00-23:59` and a postmortem dated year 1, built into the site", None,
+         ((BUILD, 0),),
+         "The feed's `<updated>` and `<published>` are valid RFC 3339; every page builds."),
+    Case("control-char-in-tag", "attacks", "A tag holding a control character (`\\x07`) or a C1 control", None,
+         ((BUILD, 0),),
+         "Every SVG chart and the feed are well-formed XML: the characters XML forbids are dropped."),
     Case("csv-formula", "attacks", "A title `=HYPERLINK(\"http://x\",\"y\")`, exported with `list --format csv`",
          None, (("postmortem list", 0),), "The cell starts with `'`: a spreadsheet shows the text, runs nothing."),
     Case("terminal-escapes", "attacks", "ANSI and OSC 8 escape sequences in a title", None,
@@ -251,6 +261,27 @@ CASES: list[Case] = [
          None, ((TIMELINE, 0), (BUILD, 0)),
          "The text shows as written; no element or attribute comes from it (a property test over every "
          "extension the site turns on)."),
+    # Names are data, never paths (B).
+    Case("value-named-index", "attacks", "A tag, service or severity named `index` (or `none`)",
+         "tag `index` spells the site's own /tags/index/ page, so its page gets another URL; …",
+         ((LINT, 0), (BUILD, 0)),
+         "The overviews (/tags/, /services/, /severities/) and the no-value pages; the value gets "
+         "`/tags/index--<hash>/`.", shown_by=(LINT,)),
+    Case("values-fold-together", "attacks", "Tags `Server Infra` and `server-infra`",
+         "tag `Server Infra` and `server-infra` fold to the same URL /tags/server-infra/: …",
+         ((LINT, 0), (BUILD, 0)),
+         "Both pages: `server-infra` keeps /tags/server-infra/, the other gets a hashed URL, whatever the "
+         "order of the files.", shown_by=(LINT,)),
+    Case("tag-300-characters", "attacks", "A 300-character tag",
+         "tag `…` is 300 characters as a URL, over 80: its page gets a shortened URL; shorten the value",
+         ((LINT, 0), (BUILD, 0)),
+         "The build: the page's file name is cut to 80 characters with a hash, never `File name too long`.",
+         shown_by=(LINT,)),
+    Case("postmortem-named-load-errors", "attacks",
+         "`postmortems/load-errors.md` beside a broken file, with `on_load_error: warn`", None,
+         ((BUILD, 0),),
+         "Both pages: the generated list stays at /postmortems/load-errors/, the postmortem's page is "
+         "/postmortems/_load-errors/ (no postmortem file can start with `_`)."),
 ]
 
 BY_ID = {case.id: case for case in CASES}

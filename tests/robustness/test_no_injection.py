@@ -162,26 +162,31 @@ def json_problems(path: Path) -> list[str]:
     return ["raw markup in a data file"] if re.search(r"<(script|img|svg|a)\b", text, re.I) else []
 
 
+def file_problems(path: Path) -> list[str] | None:
+    """What a payload made in one file of the site; None for a file of a kind not inspected."""
+    if path.suffix == ".html":
+        return html_problems(path.read_text(encoding="utf-8"))
+    if path.suffix in (".svg", ".xml"):
+        return xml_problems(path.read_bytes())
+    if path.suffix == ".json":
+        return json_problems(path)
+    return None
+
+
 def site_problems(site: Path, allowed_on_own_page: set[int]) -> list[str]:
     problems = []
     own_page = f"postmortems/{ACTIONS_ID}/index.html"
     for path in sorted(site.rglob("*")):
         relative = path.relative_to(site).as_posix()
-        if path.suffix == ".html":
-            found = html_problems(path.read_text(encoding="utf-8"))
-            if relative == own_page:
-                # The author's own table is their markdown: its payloads render there as they wrote them.
-                found = [p for p in found if not any(f"alert({n})" in p for n in allowed_on_own_page)]
-        elif path.suffix in (".svg", ".xml"):
-            found = xml_problems(path.read_bytes())
-        elif path.suffix == ".json":
-            found = json_problems(path)
-        else:
+        found = file_problems(path)
+        if found is None:
             continue
-        if path.suffix in (".html", ".svg", ".xml", ".json"):
-            text = path.read_text(encoding="utf-8")
-            found += [f"template evaluated: {evaluated(n)}" for n in [*FIELD_NUMBERS.values(), *SLACK_NUMBERS]
-                      if evaluated(n) in text]
+        if relative == own_page:
+            # The author's own table is their markdown: its payloads render there as they wrote them.
+            found = [p for p in found if not any(f"alert({n})" in p for n in allowed_on_own_page)]
+        text = path.read_text(encoding="utf-8")
+        found += [f"template evaluated: {evaluated(n)}" for n in [*FIELD_NUMBERS.values(), *SLACK_NUMBERS]
+                  if evaluated(n) in text]
         problems += [f"{relative}: {p}" for p in found]
     return problems
 

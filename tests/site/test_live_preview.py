@@ -101,10 +101,13 @@ def test_an_edit_rebuilds_its_page_and_the_pages_that_show_it_and_nothing_else(p
 
     written = preview.build() - ALWAYS_WRITTEN
     assert {page_of(target), "tags/brand-new-tag/index.html", "tags/index.html"} <= written
-    others = [p for p in written if p.startswith(("postmortems/", "services/", "severities/", "archive/"))]
+    # The browse page and its data list every postmortem with its tags: they show the edit too.
+    browse = {"postmortems/index.html", "postmortems/browse.json"}
+    others = [p for p in written - browse if p.startswith(("postmortems/", "services/", "severities/", "archive/"))]
     assert others == [page_of(target)], "no other postmortem or index page is rebuilt"
     assert written <= {page_of(target), "tags/brand-new-tag/index.html", "tags/index.html", "metrics/index.html",
-                       "metrics/top-tags.svg", "api/postmortems.json", "feed.xml"}
+                       "metrics/top-tags.svg", "api/postmortems.json", f"api/postmortems/{target.stem}.json",
+                       "feed.xml", *browse}
     assert "okapis" in (preview.site / page_of(target)).read_text(encoding="utf-8")
     clean_build(preview.root, tmp_path / "clean")
     assert differences(preview.site, tmp_path / "clean") == []
@@ -192,8 +195,11 @@ def test_mkdocs_serve_shows_edits_and_errors_and_never_hangs(tmp_path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=root, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+                              cwd=root, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True,
+                              # Ctrl-C stops it (and it removes its temporary site) even under a shell that
+                              # started this test run in the background, where SIGINT is ignored.
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         page = base + "postmortems/2024-01-09-cache-stampede/"
         _until(page, "zanzibar")
@@ -215,3 +221,4 @@ def test_mkdocs_serve_shows_edits_and_errors_and_never_hangs(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        assert server.returncode is not None

@@ -122,9 +122,12 @@ def test_action_ledger_lists_open_first_flags_overdue_and_links_back(built):
 def test_metrics_page_has_svg_charts_with_alt_text_and_tables(built):
     _, site = built
     page = article(read(site, "metrics/index.html"))
-    images = re.findall(r'<img alt="([^"]+)" src="([^"]+\.svg)"', page)
+    images = re.findall(r'<img alt="([^"]+)" class="pm-chart-wide" src="([^"]+\.svg)"', page)
+    narrow = re.findall(r'<img alt="([^"]+)" class="pm-chart-narrow" src="([^"]+)-narrow\.svg"', page)
     assert len(images) == 5
-    for alt, src in images:
+    # Each chart has a phone drawing too (its labels stay readable at 390 px).
+    assert [(alt, src + ".svg") for alt, src in narrow] == images
+    for alt, src in images + [(alt, src + "-narrow.svg") for alt, src in narrow]:
         assert "table below" in alt
         svg = (site / "metrics" / src).read_text(encoding="utf-8")
         ET.fromstring(svg.encode("utf-8"))  # well-formed

@@ -62,3 +62,50 @@ docs_path = st.lists(segment, min_size=1, max_size=3).map(lambda parts: "/".join
 @given(docs_path, docs_path)
 def test_links_between_pages_match_posixpath_relpath(from_page, to_page):
     assert link(from_page, to_page) == posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def test_metrics_show_medians_and_90th_percentiles_with_n_and_no_means():
+    import random
+    import statistics
+
+    from site_samples import synthetic
+
+    from postmortem_kb.metrics import format_duration
+    from postmortem_kb.site.metrics_page import render_metrics_page
+
+    rng = random.Random(7)
+    postmortems = synthetic(60, start_year=2023)
+    resolve = {}
+    for n, pm in enumerate(postmortems):
+        pm.meta["severity"] = ["SEV1", "SEV2"][n % 2]
+        if n % 5 == 4:
+            continue  # no times: counts as an incident, not towards a time
+        start = dt.datetime.combine(pm.date, dt.time(8), dt.timezone.utc)
+        pm.meta["started_at"] = start
+        # One very long outage: a mean would follow it, the median does not.
+        minutes = 5000 if n == 0 else rng.randint(10, 600)
+        pm.meta["resolved_at"] = start + dt.timedelta(minutes=minutes)
+        resolve[pm.id] = minutes * 60
+    text = render_metrics_page(postmortems, ["SEV1", "SEV2"]).markdown
+    assert "mean" not in text.lower().replace("a mean would", "")
+
+    def cell(seconds: list[float]) -> str:
+        p90 = statistics.quantiles(seconds, n=10, method="inclusive")[8]
+        return (f"{format_duration(dt.timedelta(seconds=statistics.median(seconds)))} / "
+                f"{format_duration(dt.timedelta(seconds=p90))} (n={len(seconds)})")
+
+    values = list(resolve.values())
+    overall = (f"| Time to resolve | {format_duration(dt.timedelta(seconds=statistics.median(values)))} | "
+               f"{format_duration(dt.timedelta(seconds=statistics.quantiles(values, n=10, method='inclusive')[8]))} "
+               f"| {len(values)} |")
+    assert overall in text
+    for severity, parity in (("SEV1", 0), ("SEV2", 1)):
+        seconds = [resolve[pm.id] for n, pm in enumerate(postmortems) if n % 2 == parity and pm.id in resolve]
+        row = next(line for line in text.splitlines() if line.startswith(f"| {severity} |"))
+        assert row.endswith(f"| {cell(seconds)} |"), row
+    rolling = text[text.index("## Rolling 90 days"):]
+    end = dt.date(2023, 2, 28)  # the window 2022-12-01 .. 2023-02-28 holds the incidents of Jan and Feb
+    members = [pm for pm in postmortems if end - dt.timedelta(days=89) <= pm.date <= end]
+    row = next(line for line in rolling.splitlines() if line.startswith(f"| {end.isoformat()} |"))
+    seconds = [resolve[pm.id] for pm in members if pm.id in resolve]
+    assert row.startswith(f"| {end.isoformat()} | {len(members)} |") and row.endswith(f"| {cell(seconds)} |"), row

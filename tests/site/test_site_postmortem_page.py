@@ -61,3 +61,64 @@ def test_related_lists_named_and_shared_with_their_reasons():
 def test_edit_link_is_escaped_and_percent_encoded():
     page = render("---\ntitle: T\n---\n", template='https://git.example.com/kb/blob/main/{path}?x="y"')
     assert 'href="https://git.example.com/kb/blob/main/postmortems/2024-01-09-x.md?x=&quot;y&quot;"' in page
+
+
+def test_tickets_become_links_in_the_card_and_the_authors_table_stays_as_written(tmp_path):
+    import datetime as dt
+
+    from conftest import VALID_POSTMORTEM, write
+    from site_samples import loaded, make_kb
+
+    from postmortem_kb.site.site_render import render_site
+
+    root = make_kb(tmp_path / "kb", {"2024-01-09-cache-stampede.md": VALID_POSTMORTEM.replace(
+        "| open | OPS-1 |", "| open | OPS-1, https://tracker.example.com/t/9 |")})
+    write(root / "postmortem-kb.yml", "tickets:\n  '^OPS-(\\d+)$': 'https://jira.example.com/browse/OPS-{1}'\n")
+    page = render_site(loaded(root), today=dt.date(2025, 1, 1))["postmortems/2024-01-09-cache-stampede.md"]
+    card = page[page.index('class="pm-card"'):page.index("</section>")]
+    assert ('<a class="pm-ticket" href="https://jira.example.com/browse/OPS-1" title="Guard the flush command">'
+            "OPS-1</a>") in card
+    assert 'href="https://tracker.example.com/t/9"' in card
+    assert "| Guard the flush command | lee | P2 | 2024-02-01 | open | OPS-1, https://tracker.example.com/t/9 |" in page
+
+
+def test_a_translation_and_its_original_link_to_each_other(tmp_path):
+    import datetime as dt
+
+    from conftest import VALID_POSTMORTEM
+    from site_samples import loaded, make_kb
+
+    from postmortem_kb.site.site_render import render_site
+
+    german = VALID_POSTMORTEM.replace("title: Cache stampede on the session store",
+                                      "title: Cache-Ansturm\nlang: de\ntranslation_of: 2024-01-09-cache-stampede")
+    root = make_kb(tmp_path / "kb", {"2024-01-09-cache-stampede.md": VALID_POSTMORTEM,
+                                     "2024-01-09-cache-stampede-de.md": german,
+                                     "2023-05-01-alone.md": VALID_POSTMORTEM.replace("2024-01-09", "2023-05-01")})
+    pages = render_site(loaded(root), today=dt.date(2025, 1, 1))
+    original = pages["postmortems/2024-01-09-cache-stampede.md"]
+    translation = pages["postmortems/2024-01-09-cache-stampede-de.md"]
+    assert ('<a href="../2024-01-09-cache-stampede-de/" hreflang="de" title="Cache-Ansturm">de</a>') in original
+    assert '<span aria-current="page">en (original)</span>' in original
+    assert ('<a href="../2024-01-09-cache-stampede/" hreflang="en" title="Cache stampede on the session store">'
+            "en (original)</a>") in translation
+    assert '<span aria-current="page">de</span>' in translation
+    assert 'data-pagefind-filter="language:de"' in translation
+    assert "pm-languages" not in pages["postmortems/2023-05-01-alone.md"], "one version: no switcher"
+
+
+def test_a_related_draft_is_marked_as_a_draft(tmp_path):
+    import datetime as dt
+
+    from conftest import VALID_POSTMORTEM
+    from site_samples import loaded, make_kb
+
+    from postmortem_kb.site.site_render import render_site
+
+    draft = VALID_POSTMORTEM.replace("2024-01-09", "2024-01-02").replace("status: published", "status: draft").replace(
+        "title: Cache stampede on the session store", "title: A draft neighbour")
+    root = make_kb(tmp_path / "kb", {"2024-01-09-cache-stampede.md": VALID_POSTMORTEM, "2024-01-02-draft.md": draft})
+    pages = render_site(loaded(root), today=dt.date(2025, 1, 1))
+    assert ('<a href="../2024-01-02-draft/">A draft neighbour</a> <span class="pm-status pm-status-draft">draft</span>'
+            in pages["postmortems/2024-01-09-cache-stampede.md"])
+    assert "pm-status-published\">published</span> ·" not in pages["postmortems/2024-01-02-draft.md"], "drafts only"

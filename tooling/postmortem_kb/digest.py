@@ -84,7 +84,9 @@ def build_digest(postmortems: Iterable[Postmortem], config: KBConfig, since: dt.
 # -- rendering ----------------------------------------------------------------------
 
 def _url(site_url: str | None, pm: Postmortem) -> str | None:
-    return f"{site_url.rstrip('/')}/postmortems/{pm.id}/" if site_url else None
+    from postmortem_kb.site.urls import page_url, postmortem_page
+
+    return f"{site_url.rstrip('/')}/{page_url(postmortem_page(pm.id))}" if site_url else None
 
 
 def _pm_record(pm: Postmortem, site_url: str | None) -> dict[str, Any]:

@@ -171,6 +171,9 @@ def generate_site(kb: KnowledgeBase, out: Path, force: bool = False, on_load_err
                             "move them away, or pass --force to replace them")
 
     result = GenerateResult(out=out, load_errors=errors)
+    # The marker goes first, naming every file this run may write: a run cut
+    # short (a full disk, Ctrl-C) leaves a folder the next run knows as its own.
+    _write_marker(out, known | set(files))
     for name, content in sorted(files.items()):
         target = out / name
         if target.is_file() and target.read_bytes() == content:
@@ -184,8 +187,12 @@ def generate_site(kb: KnowledgeBase, out: Path, force: bool = False, on_load_err
             stale.unlink()
             result.removed.append(name)
             _remove_empty_parents(stale.parent, out)
-    atomic.replace(out / MARKER, json.dumps({"generator": "postmortem-kb", "files": sorted(files)}, indent=1) + "\n")
+    _write_marker(out, set(files))
     return result
+
+
+def _write_marker(out: Path, names: set[str]) -> None:
+    atomic.replace(out / MARKER, json.dumps({"generator": "postmortem-kb", "files": sorted(names)}, indent=1) + "\n")
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:

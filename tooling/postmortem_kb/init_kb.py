@@ -27,6 +27,23 @@ theme:
   name: material
   # An internal site must make no request to the internet: no Google Fonts.
   font: false
+  # Light and dark, following the reader's system setting until they pick
+  # one with the toggle in the header (Material keeps the choice per site).
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      primary: indigo
+      accent: indigo
+      toggle:
+        icon: material/weather-night
+        name: Switch to dark mode
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      primary: indigo
+      accent: indigo
+      toggle:
+        icon: material/weather-sunny
+        name: Switch to light mode
   features:
     - search.highlight
     - navigation.top
@@ -53,12 +70,15 @@ markdown_extensions:
 # build slow. People browse them through the generated indexes.
 nav:
   - Home: index.md
+  - Browse postmortems: postmortems/index.md
   - Tags: tags/index.md
   - Services: services/index.md
   - Severities: severities/index.md
   - Archive: archive/index.md
   - Action items: actions/index.md
   - Metrics: metrics/index.md
+  - Analysis: analysis/index.md
+  - Reviews: reviews/index.md
   - Writing a postmortem: writing.md
 
 not_in_nav: |
@@ -85,7 +105,7 @@ HOME = """\
 # Postmortems
 
 Every incident we learn from, written blamelessly and kept in one place.
-Browse by [tag](tags/index.md), or search from the box at the top.
+Browse and filter [every postmortem](postmortems/index.md), go by [tag](tags/index.md), or search from the box at the top.
 
 ## Latest postmortems
 

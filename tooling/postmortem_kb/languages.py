@@ -31,6 +31,7 @@ from typing import Any, Iterable
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.model import Postmortem
+from postmortem_kb.yaml_text import yaml_quoted
 
 LANG_TAG_PREFIX = "lang-"
 # The schema's `lang` pattern (BCP 47, loosely): en, pt-BR, zh-Hant.
@@ -233,10 +234,13 @@ def set_front_matter_value(text: str, key: str, value: str) -> str:
 
 
 def remove_front_matter_key(text: str, key: str) -> str:
-    """`text` without the top-level `key:` and its value; unchanged when there is none."""
-    bom, lines, close = _front_matter_lines(text)
-    span = _key_span(lines, close, key)
-    return text if span is None else bom + "".join(lines[:span[0]] + lines[span[1]:])
+    """`text` without the top-level `key:` and its value (every one, if the key is duplicated); unchanged when there is none."""
+    while True:
+        bom, lines, close = _front_matter_lines(text)
+        span = _key_span(lines, close, key)
+        if span is None:
+            return text
+        text = bom + "".join(lines[:span[0]] + lines[span[1]:])
 
 
 def replace_in_front_matter(text: str, word: str, replacement: str) -> str:
@@ -245,11 +249,6 @@ def replace_in_front_matter(text: str, word: str, replacement: str) -> str:
     pattern = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])")
     head = [pattern.sub(replacement, line) for line in lines[1:close]]
     return bom + "".join([lines[0], *head, *lines[close:]])
-
-
-def yaml_scalar(value: str) -> str:
-    """A string as a one-line YAML scalar (quoted: ids and hashes hold colons)."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 # -- sync and start ------------------------------------------------------------------------------
@@ -317,7 +316,7 @@ def sync_translation(pm_id: str, config: KBConfig) -> SyncResult:
         before = recorded_hash(pm)
         if before != current:
             text = path.read_bytes().decode("utf-8")
-            replace(path, set_front_matter_value(text, "source_hash", yaml_scalar(current)))
+            replace(path, set_front_matter_value(text, "source_hash", yaml_quoted(current)))
     return SyncResult(pm_id, target, before, current)
 
 
@@ -351,7 +350,7 @@ def start_translation(original_id: str, lang: str, config: KBConfig) -> Path:
     text = path.read_bytes().decode("utf-8")
     for key, value in (("status", config.statuses[0]), ("lang", lang), ("translation_of", original_id),
                        ("source_hash", source_hash(original))):
-        text = set_front_matter_value(text, key, yaml_scalar(value))
+        text = set_front_matter_value(text, key, yaml_quoted(value))
     # The original's approvals are of the original's words, not of the translation's.
     text = remove_front_matter_key(text, "approvals")
     old_tag = f"{LANG_TAG_PREFIX}{language_of(original, config)}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from postmortem_kb.model import Postmortem
@@ -148,37 +148,12 @@ class Aggregate:
     def summary(self, name: str) -> DurationSummary:
         return getattr(self, name)
 
-    # -- transitional: site/metrics_page.py still reads these ------------------
-    # Remove them once /metrics/ shows `time_to_detect.median` and `.p90`.
-    @property
-    def detect_samples(self) -> int:
-        return self.time_to_detect.n
-
-    @property
-    def resolve_samples(self) -> int:
-        return self.time_to_resolve.n
-
-    @property
-    def mean_time_to_detect(self) -> dt.timedelta | None:
-        return self._legacy_mean("time_to_detect")
-
-    @property
-    def mean_time_to_resolve(self) -> dt.timedelta | None:
-        return self._legacy_mean("time_to_resolve")
-
-    def _legacy_mean(self, name: str) -> dt.timedelta | None:
-        values = [d for d in self._members_durations.get(name, ()) if d is not None]
-        return sum(values, dt.timedelta()) / len(values) if values else None
-
-    _members_durations: dict = field(default_factory=dict, repr=False, compare=False)
-
 
 def group_summary(key: str, members: list[Postmortem]) -> Aggregate:
     return Aggregate(
         key, len(members), tuple(sorted(pm.id for pm in members)),
         summarise(members, "time_to_detect"), summarise(members, "time_to_mitigate"),
         summarise(members, "time_to_resolve"),
-        {name: [duration(pm, name) for pm in members] for name in ("time_to_detect", "time_to_resolve")},
     )
 
 
@@ -245,6 +220,9 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     """The last day of every month from `first`'s to `last`'s."""
     ends, year, month = [], first.year, first.month
     while (year, month) <= (last.year, last.month):
+        if (year, month) == (dt.MAXYEAR, 12):
+            ends.append(dt.date.max)  # no month follows it to count back from
+            break
         following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
         ends.append(following - dt.timedelta(days=1))
         year, month = following.year, following.month
@@ -264,7 +242,8 @@ def rolling(postmortems: Iterable[Postmortem], days: int = ROLLING_DAYS,
         ends = month_ends(dated[0].date, dated[-1].date) if dated else []
     points = []
     for end in ends:
-        start = end - dt.timedelta(days=days - 1)
+        # A window reaching back past year 1 starts at year 1.
+        start = end - dt.timedelta(days=days - 1) if end - dt.date.min >= dt.timedelta(days=days - 1) else dt.date.min
         members = [pm for pm in dated if start <= pm.date <= end]
         points.append(RollingPoint(end, start, len(members), tuple(sorted(pm.id for pm in members)),
                                    summarise(members, "time_to_detect"), summarise(members, "time_to_mitigate"),

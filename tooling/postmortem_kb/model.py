@@ -92,6 +92,8 @@ class TimelineEvent:
     end_line: int = 0
     # The row's time of day is earlier than the row above's, read as the next day.
     crossed_midnight: bool = False
+    # What the author wrote in a table's Kind/Type/Category column, if it has one.
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

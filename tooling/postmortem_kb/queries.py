@@ -14,8 +14,9 @@ from typing import Any, Callable, Iterable
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
-from postmortem_kb.metrics import Aggregate, aggregate, duration, month_key, quarter_key, year_key
+from postmortem_kb.metrics import Aggregate, aggregate, month_key, quarter_key, year_key
 from postmortem_kb.model import Postmortem
+from postmortem_kb.records import LIST_COLUMNS, postmortem_record, relative_path  # noqa: F401 (list's API)
 
 
 @dataclass
@@ -56,44 +57,8 @@ def select(postmortems: list[Postmortem], filters: Filters) -> list[Postmortem]:
     return [pm for pm in postmortems if matches(pm, filters)]
 
 
-def _seconds(value: dt.timedelta | None) -> int | None:
-    return int(value.total_seconds()) if value is not None else None
-
-
-# -- list ---------------------------------------------------------------------
-
-LIST_COLUMNS = ["id", "date", "severity", "status", "title", "tags", "services", "authors",
-                "time_to_detect_seconds", "time_to_resolve_seconds", "lang", "translation_of", "path"]
-
-
-def _relative(pm: Postmortem, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return pm.path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return pm.relpath
-
-
-def postmortem_record(pm: Postmortem, root: Path | None = None, config: KBConfig | None = None) -> dict[str, Any]:
-    """One postmortem as plain data; `lang` is its effective language when `config` is given (else as stated)."""
-    from postmortem_kb.languages import language_of, stated_language, translation_target
-
-    return {
-        "id": pm.id,
-        "date": pm.date.isoformat() if pm.date else None,
-        "severity": pm.severity,
-        "status": pm.status,
-        "title": pm.title,
-        "tags": pm.tags,
-        "services": pm.services,
-        "authors": pm.authors,
-        "time_to_detect_seconds": _seconds(duration(pm, "time_to_detect")),
-        "time_to_resolve_seconds": _seconds(duration(pm, "time_to_resolve")),
-        "lang": language_of(pm, config) if config is not None else stated_language(pm),
-        "translation_of": translation_target(pm),
-        "path": _relative(pm, root),
-    }
+# -- list ----------------------------------------------------------------------
+# The record of a row is `records.postmortem_record`, shared with the site's API.
 
 
 def translation_records(postmortems: list[Postmortem], config: KBConfig) -> dict[str, dict[str, Any]]:
@@ -140,7 +105,7 @@ def action_record(entry: LedgerEntry, root: Path | None = None) -> dict[str, Any
         "open": entry.is_open,
         "overdue": entry.is_overdue,
         "line": item.line,
-        "path": _relative(entry.postmortem, root),
+        "path": relative_path(entry.postmortem, root),
     }
 
 

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable
 
 from postmortem_kb.config import DEFAULTS, KBConfig
 from postmortem_kb.model import ActionItem, Postmortem, as_date
+from postmortem_kb.yaml_text import yaml_scalar
 
 AWAITING, STALE_DRAFT, MISSING_APPROVALS = "awaiting", "stale-draft", "missing-approvals"
 # Where the forges look for CODEOWNERS, in GitHub's order (GitLab's own folder last).
@@ -462,24 +463,10 @@ def rewrite_postmortem(config: KBConfig, path: Path, edit: Callable[[list[str], 
                           "nothing written") from None
 
 
-def _yaml_scalar(value: str, inside: str = "[{}]") -> str:
-    """`value` as YAML: plain when YAML reads it back as this very string, else double-quoted."""
-    import json
-
-    import yaml
-
-    probe = inside.replace("{}", value)
-    try:
-        plain_ok = yaml.safe_load(probe) == yaml.safe_load(inside.replace("{}", json.dumps(value)))
-    except yaml.YAMLError:
-        plain_ok = False
-    return value if plain_ok and value == value.strip() and value else json.dumps(value, ensure_ascii=False)
-
-
 def _approval_line(approval: dict[str, Any]) -> str:
-    by = _yaml_scalar(str(approval["by"]), "{by: {}}")
+    by = yaml_scalar(str(approval["by"]), "{by: {}}")
     when = approval["date"]
-    date = when.isoformat() if isinstance(when, dt.date) else _yaml_scalar(str(when), "{date: {}}")
+    date = when.isoformat() if isinstance(when, dt.date) else yaml_scalar(str(when), "{date: {}}")
     return f"{{by: {by}, date: {date}}}"
 
 
@@ -653,7 +640,7 @@ def request_review(config: KBConfig, pm_id: str, names: list[str],
         if any(not isinstance(v, str) for v in value or []):
             raise ReviewError(f"{pm.relpath}: `reviewers:` holds something other than names; fix it by hand")
         comment = _kept_comment(lines, _key_span(lines, pm, "reviewers"), "reviewers")
-        block = [f"reviewers: [{', '.join(_yaml_scalar(v) for v in expected)}]{comment}"]
+        block = [f"reviewers: [{', '.join(yaml_scalar(v) for v in expected)}]{comment}"]
         new_lines = _set_key(lines, pm, "reviewers", block, after="authors")
         _check_edit(config, pm, new_lines, "reviewers", expected)
         outcome["message"] = f"{pm.id}: review requested from {', '.join(added)}"

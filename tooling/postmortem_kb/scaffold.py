@@ -87,19 +87,22 @@ def iso_moment(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def slugify(title: str, limit: int = MAX_SLUG) -> str:
-    """ASCII, lower case, hyphens; never empty, never a path.
+def slugify(title: str, limit: int | None = MAX_SLUG, fallback: str = "incident") -> str:
+    """ASCII, lower case, hyphens; never empty, never a path: the one slug of file names and URLs.
 
     A title in a script that has no ASCII transliteration (Japanese, say)
-    still gets a stable, usable slug from a short hash of the title.
+    still gets a stable, usable slug from a short hash of the title,
+    `<fallback>-<hash>`. `limit=None` keeps the whole text (a tag's or
+    service's URL segment, `site.escape.url_slug`); a file name is cut at
+    a hyphen before `limit`.
     """
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > limit:
+    if limit is not None and len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0] or slug[:limit]
         slug = slug.strip("-")
     if not slug:
-        slug = "incident-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+        slug = f"{fallback}-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
     return slug
 
 
@@ -115,8 +118,11 @@ def find_template(config: KBConfig, name: str) -> Path:
         )
     for folder in template_search_path(config):
         candidate = folder / f"{name}{TEMPLATE_SUFFIX}"
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:
+            continue  # a name no file system holds (too long): no such template
     known = ", ".join(sorted(available_templates(config))) or "none"
     raise ScaffoldError(f"no template named {name!r}; available: {known}")
 

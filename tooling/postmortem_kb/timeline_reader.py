@@ -174,6 +174,10 @@ def _read_block(pm: Postmortem, block, resolver: TimeResolver) -> int:
     return found
 
 
+# A column that says what each row is (an alert, a deploy ...).
+_KIND_HEADER = re.compile(r"^\s*(kind|type|category)\s*$", re.IGNORECASE)
+
+
 def time_column(header: list[str]) -> int:
     return next((n for n, name in enumerate(header) if _TIME_HEADER.search(name)), 0)
 
@@ -192,6 +196,7 @@ def _read_table(pm: Postmortem, table: Table, resolver: TimeResolver) -> None:
         date_col, time_col = time_col, time_col + 1
         if event_col == time_col:
             event_col = next((n for n in range(len(header)) if n not in (date_col, time_col)), time_col)
+    kind_col = next((n for n, name in enumerate(header) if _KIND_HEADER.match(name)), None)
     for line, cells in table.rows:
         raw = cells[time_col] if time_col < len(cells) else ""
         if date_col is not None and date_col < len(cells) and cells[date_col].strip():
@@ -200,7 +205,9 @@ def _read_table(pm: Postmortem, table: Table, resolver: TimeResolver) -> None:
         if not raw.strip() and not text.strip():
             continue
         stamp = parse_time_cell(raw)
-        _add(pm, resolver, stamp, text, line, line, "table", raw=raw)
+        event = _add(pm, resolver, stamp, text, line, line, "table", raw=raw)
+        if event is not None and kind_col is not None and kind_col < len(cells) and cells[kind_col].strip():
+            event.kind = cells[kind_col].strip()
 
 
 def _read_list(pm: Postmortem, block: ListBlock, resolver: TimeResolver) -> None:

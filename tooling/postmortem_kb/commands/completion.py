@@ -14,7 +14,8 @@ INSTALL_HINTS = {
 
 @click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
-def completion(shell: str) -> None:
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
     """Print the completion script for SHELL (bash, zsh or fish).
 
     Completion covers commands, options, choices such as --format, and
@@ -28,8 +29,9 @@ def completion(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
-    from postmortem_kb.cli import main
-
+    # The group this command runs under (the `postmortem` CLI), taken from
+    # the context rather than imported: cli.py imports this module.
+    group = ctx.find_root().command
     cls = get_completion_class(shell)
-    script = cls(main, {}, "postmortem", "_POSTMORTEM_COMPLETE").source()
+    script = cls(group, {}, "postmortem", "_POSTMORTEM_COMPLETE").source()
     click.echo(script)

@@ -92,7 +92,8 @@ def list_postmortems(ctx, tags, services, severities, statuses, since, until, ou
       postmortem list --since 2024-01-01 --status published --format json
       postmortem list --service checkout --format csv > checkout.csv
     """
-    from postmortem_kb.queries import LIST_COLUMNS, postmortem_record, select
+    from postmortem_kb.queries import select
+    from postmortem_kb.records import LIST_COLUMNS, postmortem_record
     from postmortem_kb.tables import render_table, terminal_width
 
     filters = _filters(tags, services, severities, statuses, since, until)
@@ -107,7 +108,10 @@ def list_postmortems(ctx, tags, services, severities, statuses, since, until, ou
         body = render_table(["DATE", "SEV", "STATUS", "TITLE"], rows, terminal_width(), {3: 20})
         return f"{body}\n{len(chosen)} postmortem(s)"
 
-    _emit(output_format, [postmortem_record(pm, kb.root) for pm in chosen], LIST_COLUMNS, table)
+    # The site's API record, in the columns of the listing (the API adds the times and the links).
+    records = [postmortem_record(pm, kb.root, kb.config) for pm in chosen]
+    _emit(output_format, [{column: record[column] for column in LIST_COLUMNS} for record in records], LIST_COLUMNS,
+          table)
     sys.exit(EXIT_OK)
 
 

@@ -42,26 +42,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from postmortem_kb.config import KBConfig
+from postmortem_kb.lint.digests import file_digest
 from postmortem_kb.model import Diagnostic
 
 CACHE_FOLDER = ".postmortem-cache"
 CACHE_FILE = "lint.json"
 FORMAT = 2
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def file_digest(path) -> str | None:
-    """The digest of a file's bytes, None when it cannot be read (gone, refused)."""
-    from postmortem_kb.files import RefusedFile, read_regular
-    from postmortem_kb.loader import MAX_FILE_BYTES
-
-    try:
-        return content_digest(read_regular(Path(path), MAX_FILE_BYTES))
-    except (OSError, RefusedFile):
-        return None
 
 
 def _tool_digest() -> str:
@@ -93,7 +79,7 @@ def _folder_digest(folder: Path) -> str:
 
 def run_identity(config: KBConfig, today: str) -> str:
     """What every cached finding of a run depends on, besides the file itself."""
-    from postmortem_kb.lint.rules_links import site_assets
+    from postmortem_kb.published import site_assets
 
     settings = json.dumps(config.as_dict(), sort_keys=True, default=str)
     # `broken-link` judges links against the files published beside the

@@ -22,7 +22,8 @@ from pathlib import Path
 from postmortem_kb.bulk import fewer_collections
 from postmortem_kb.config import ConfigError, KBConfig
 from postmortem_kb.kb import check_collection, display_path, postmortem_files
-from postmortem_kb.lint.cache import LintCache, TrackedIds, content_digest, entry_for, run_identity
+from postmortem_kb.lint.cache import LintCache, TrackedIds, entry_for, run_identity
+from postmortem_kb.lint.digests import content_digest
 from postmortem_kb.files import RefusedFile, read_regular
 from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmortem_bytes
 # Importing the rule modules registers their rules.
@@ -31,6 +32,7 @@ from postmortem_kb.lint import (  # noqa: F401
     rules_front_matter,
     rules_learning,
     rules_links,
+    rules_names,
     rules_publishing,
     rules_references,
     rules_review,

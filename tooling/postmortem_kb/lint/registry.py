@@ -43,7 +43,7 @@ class LintContext:
 
     def depend_on_file(self, path) -> None:
         """Record that this postmortem's findings read `path` (a translation's original)."""
-        from postmortem_kb.lint.cache import file_digest
+        from postmortem_kb.lint.digests import file_digest
 
         self.file_dependencies[str(path)] = file_digest(path)
 

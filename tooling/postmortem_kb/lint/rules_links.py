@@ -17,19 +17,17 @@ without an extension (`other/`), which MkDocs leaves as it is.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 from urllib.parse import unquote
 
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.model import ERROR, Postmortem
+from postmortem_kb.published import MARKDOWN_SUFFIXES, SITE_FOLDER, is_site_asset
 
-SITE_FOLDER = "postmortems"
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # A cheap look for something that could be a relative destination, so that
 # a postmortem without one (most of them) costs no inline parse. It only
@@ -98,41 +96,6 @@ def find_local_links(markdown: str) -> list[LocalLink]:
                 if is_local(target):
                     found.append(LocalLink("image", target, line))
     return found
-
-
-def is_site_asset(relative: str) -> bool:
-    """Whether a path under the postmortems folder is a file the site publishes as it is.
-
-    Not markdown (those are postmortems, rendered as pages) and not in a
-    hidden or `_` folder (which the knowledge base leaves out everywhere).
-    """
-    parts = relative.split("/")
-    return (not any(part.startswith((".", "_")) or part in ("", "..") for part in parts)
-            and not relative.lower().endswith(MARKDOWN_SUFFIXES))
-
-
-def site_assets(folder: Path, root: Path) -> Iterator[tuple[str, Path]]:
-    """(path under the folder, file) of every file the site publishes as it is: what the plugin serves.
-
-    Sorted by path. What the file policy refuses (a symlink out of the
-    postmortems folder, a FIFO) is left out, as it is everywhere else. os.walk, pruned as it goes: the
-    folder holds thousands of postmortems, and stat-ing each (Path.rglob)
-    costs twenty times more.
-    """
-    from postmortem_kb.files import policy_problem
-
-    found: list[tuple[str, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-        base = Path(dirpath)
-        prefix = base.relative_to(folder).as_posix()
-        for name in filenames:
-            relative = name if prefix == "." else f"{prefix}/{name}"
-            if is_site_asset(relative):
-                path = base / name
-                if policy_problem(path, folder) is None and path.is_file():
-                    found.append((relative, path))
-    return iter(sorted(found))
 
 
 def site_problem(link: LocalLink, postmortems_dir: Path, known_ids: Iterable[str] | set[str],

@@ -75,17 +75,51 @@ _TOKENS = re.compile(
 )
 
 
+# The literal start of every token above, and a word every keyword above
+# holds: plain substring tests (fast) pick the texts and lines worth a
+# regular expression (slow on a whole postmortem, which rarely has either).
+_TOKEN_PREFIXES = ("github_pat_", "xapp-", "xoxe", "AIza", "ya29.", "dop_v1_", "shpat_", "shpca_", "shppa_",
+                   "shpss_", "hvs.", "hvb.", "sk-ant-", "glsa_", "lin_api_", "PMAK-", "ATATT3", "dp.pt.",
+                   "AccountKey=", "SharedAccessKey=")
+_KEYWORD_PARTS = ("pass", "pwd", "secret", "key", "token", "credential")
+
+
 def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
     """(offset, kind) of every secret of the shapes above in `text`."""
     if "-----BEGIN" in text or "PuTTY-User-Key-File" in text:
         for match in _KEY_BLOCK.finditer(text):
             yield match.start(), "private key block"
-    if ":" in text or "=" in text:
-        for match in _ASSIGNMENT.finditer(text):
+    for offset, chunk in _assignment_chunks(text):
+        for match in _ASSIGNMENT.finditer(chunk):
             if _secret_like(match.group("value")):
-                yield match.start("value"), f"{match.group('key')} value"
-    for match in _TOKENS.finditer(text):
-        yield match.start(), "access token"
+                yield offset + match.start("value"), f"{match.group('key')} value"
+    if any(prefix in text for prefix in _TOKEN_PREFIXES):
+        for match in _TOKENS.finditer(text):
+            yield match.start(), "access token"
+
+
+def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each line naming a secret keyword, with the line after (a YAML value may sit there)."""
+    lower = text.lower()
+    if not any(part in lower for part in _KEYWORD_PARTS):
+        return
+    lines = lower.split("\n")
+    offset = 0
+    starts = []
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    starts.append(offset)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if any(part in line for part in _KEYWORD_PARTS):
+            end = min(index + 2, len(lines))
+            # Through the line after; the next chunk starts after it (no match is reported twice).
+            yield starts[index], text[starts[index]:starts[end] - 1]
+            index = end
+            continue
+        index += 1
 
 
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-./][a-z][a-z0-9]*)+$")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-import json
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -24,6 +23,7 @@ from postmortem_kb.site.escape import css_token
 from postmortem_kb.site.fragments import MISSING, fragment
 from postmortem_kb.site.parts import END, Block
 from postmortem_kb.site.urls import href, postmortem_page
+from postmortem_kb.yaml_text import yaml_quoted
 
 __all__ = ["MISSING", "REQUIRED_EXTENSIONS", "Chip", "Listing", "listing_table", "page_title"]
 
@@ -41,7 +41,7 @@ def page_title(title: str, wide: bool = False) -> str:
     hides Material's table of contents, giving wide listings that column.
     """
     hide = "hide:\n  - toc\n" if wide else ""
-    return "---\ntitle: " + json.dumps(html.escape(" ".join(title.split()))) + "\n" + hide + "---\n\n"
+    return "---\ntitle: " + yaml_quoted(html.escape(" ".join(title.split()))) + "\n" + hide + "---\n\n"
 
 
 def or_missing(text: str) -> str:
@@ -98,6 +98,9 @@ def severity_chip(pm: Postmortem, known: Sequence[str] | None = None) -> Chip:
     return Chip(classes + rank, pm.severity)
 
 
+DRAFT = "draft"
+
+
 def status_chip(pm: Postmortem) -> Chip:
     return Chip(f"pm-status pm-status-{css_token(pm.status)}", pm.status or "no status")
 
@@ -129,7 +132,8 @@ class Listing:
         row = self._rows.get((pm.id, link))
         if row is None:
             row = self._rows[(pm.id, link)] = fragment(
-                "listing_row.html", date=format_date(pm), severity=severity_chip(pm, self.known), href=link,
+                "listing_row.html", date=format_date(pm), severity=severity_chip(pm, self.known),
+                status=status_chip(pm), draft=pm.status == DRAFT, href=link,
                 title=pm.title, summary=or_missing(pm.summary), duration=incident_duration(pm))
         return row
 

@@ -17,6 +17,7 @@ a <title> for screen readers; the page shows alt text and a table too.
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -25,11 +26,26 @@ OTHER_COLOURS = ["#546e7a", "#8d6e63", "#00838f", "#ad1457", "#9e9d24", "#4e342e
 DETECT_COLOUR, RESOLVE_COLOUR = "#1565c0", "#c62828"
 MAX_LABEL = 28
 MAX_TICKS = 16
+# A phone's column is 358 CSS px wide at 390: a chart drawn this wide shows its
+# 12px text at 11px or more there, where the 750-wide one would shrink it to 6.
+NARROW_WIDTH = 360
+NARROW_LABEL = 18
+LEGEND_ROW = 16
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 750
 FONT = 12
 AXIS_COLOUR, GRID_COLOUR, TEXT_COLOUR = "#555555", "#e0e0e0", "#212121"
+# Characters XML 1.0 forbids (C0 controls but tab and newlines, surrogates,
+# U+FFFE/U+FFFF) make the whole file unreadable to the browser; the C1
+# controls are allowed but show as boxes. Labels are typed by people and
+# imported from chat, so every string drops them before it reaches the tree.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters an SVG (XML 1.0) file cannot hold."""
+    return _NOT_XML_TEXT.sub("", text)
 
 
 @dataclass
@@ -39,9 +55,10 @@ class Series:
     colour: str
 
 
-def short_label(text: str) -> str:
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
     """Chart labels are cut to fit; the table beneath every chart has them whole."""
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    text = xml_text(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _text_width(text: str, size: float = FONT) -> float:
@@ -55,11 +72,11 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
 
 
-def _nice_ticks(largest: float, integer: bool) -> list[float]:
-    """Round tick values from 0 up to at least `largest`, about five of them."""
+def _nice_ticks(largest: float, integer: bool, steps_wanted: int = 5) -> list[float]:
+    """Round tick values from 0 up to at least `largest`, about `steps_wanted` steps of them."""
     if largest <= 0:
         return [0.0, 1.0]
-    raw = largest / 5
+    raw = largest / max(1, steps_wanted)
     magnitude = 10 ** math.floor(math.log10(raw))
     steps = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
     step = next(s * magnitude for s in steps if s * magnitude >= raw)
@@ -69,8 +86,8 @@ def _nice_ticks(largest: float, integer: bool) -> list[float]:
     return [step * n for n in range(count + 1)]
 
 
-def _thin_ticks(axis_labels: list[str]) -> tuple[list[int], list[str]]:
-    step = max(1, -(-len(axis_labels) // MAX_TICKS))
+def _thin_ticks(axis_labels: list[str], most: int = MAX_TICKS) -> tuple[list[int], list[str]]:
+    step = max(1, -(-len(axis_labels) // most))
     positions = list(range(0, len(axis_labels), step))
     return positions, [axis_labels[n] for n in positions]
 
@@ -84,7 +101,7 @@ class _Canvas:
             "xmlns": SVG_NS, "width": _number(width), "height": _number(height), "viewBox": f"0 0 {_number(width)} {_number(height)}",
             "role": "img", "font-family": "sans-serif", "font-size": str(FONT), "fill": TEXT_COLOUR,
         })
-        ET.SubElement(self.root, "title").text = title
+        ET.SubElement(self.root, "title").text = xml_text(title)
 
     def rect(self, x: float, y: float, width: float, height: float, colour: str) -> None:
         ET.SubElement(self.root, "rect", {
@@ -103,32 +120,54 @@ class _Canvas:
             attributes["font-size"] = str(size)
         if rotate:
             attributes["transform"] = f"rotate({_number(rotate)} {_number(x)} {_number(y)})"
-        ET.SubElement(self.root, "text", attributes).text = text
+        ET.SubElement(self.root, "text", attributes).text = xml_text(text)
 
     def svg(self) -> str:
         ET.indent(self.root)
         return ET.tostring(self.root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _legend(canvas: _Canvas, series: list[Series], left: float, top: float) -> None:
+def _legend_rows(series: list[Series], left: float, right_edge: float, limit: int) -> list[list[tuple[float, str, str]]]:
+    """(x, label, colour) of each legend entry, in rows that fit between `left` and `right_edge`."""
+    rows: list[list[tuple[float, str, str]]] = [[]]
     x = left
     for one in series:
-        label = short_label(one.label)
-        canvas.rect(x, top - 9, 10, 10, one.colour)
-        canvas.text(x + 14, top, label)
-        x += 14 + _text_width(label) + 16
+        label = short_label(one.label, limit)
+        step = 14 + _text_width(label) + 16
+        if rows[-1] and x + step - 16 > right_edge:
+            rows.append([])
+            x = left
+        rows[-1].append((x, label, one.colour))
+        x += step
+    return rows
 
 
-def _vertical_bars(categories: list[str], series: list[Series], ylabel: str, title: str, stacked: bool) -> str:
-    many = len(categories) > 6
-    tick_positions, tick_labels = _thin_ticks(categories)
-    shown = [short_label(label) for label in tick_labels]
+def _legend(canvas: _Canvas, rows: list[list[tuple[float, str, str]]], top: float) -> None:
+    for n, row in enumerate(rows):
+        y = top + LEGEND_ROW * n
+        for x, label, colour in row:
+            canvas.rect(x, y - 9, 10, 10, colour)
+            canvas.text(x + 14, y, label)
+
+
+def _vertical_bars(categories: list[str], series: list[Series], ylabel: str, title: str, stacked: bool,
+                   width: float = WIDTH) -> str:
+    limit = _label_limit(width)
+    left, right = 64, 16
+    plot_width = width - left - right
+    slot = plot_width / max(1, len(categories))
+    tick_positions, tick_labels = _thin_ticks(categories, max(4, round(MAX_TICKS * width / WIDTH)))
+    shown = [short_label(label, limit) for label in tick_labels]
     longest = max((_text_width(label) for label in shown), default=0)
+    spacing = slot * (tick_positions[1] - tick_positions[0]) if len(tick_positions) > 1 else plot_width
+    # Upright labels while they fit side by side; slanted when they would touch.
+    many = len(categories) > 6 or longest + 6 > spacing
     bottom_margin = (longest * 0.72 + 16) if many else 24
-    left, right, top = 64, 16, 34
-    height = 300 + bottom_margin
-    plot_height = height - top - bottom_margin
-    plot_width = WIDTH - left - right
+    # The legend wraps instead of cutting its labels short.
+    legend = _legend_rows(series, left, width - right, MAX_LABEL) if series else []
+    top = 34 + LEGEND_ROW * max(0, len(legend) - 1)
+    plot_height = 300 - 34
+    height = top + plot_height + bottom_margin
     if stacked:
         largest = max((sum(one.values[n] for one in series) for n in range(len(categories))), default=0)
     else:
@@ -137,24 +176,23 @@ def _vertical_bars(categories: list[str], series: list[Series], ylabel: str, tit
     scale = plot_height / ticks[-1]
     base = top + plot_height
 
-    canvas = _Canvas(WIDTH, height, title)
+    canvas = _Canvas(width, height, title)
     for tick in ticks:
         y = base - tick * scale
         canvas.line(left, y, left + plot_width, y, GRID_COLOUR)
         canvas.text(left - 6, y + 4, _number(tick), anchor="end")
     canvas.text(16, top + plot_height / 2, ylabel, anchor="middle", rotate=-90)
-    slot = plot_width / max(1, len(categories))
-    width = slot * 0.8
+    bar = slot * 0.8
     for n in range(len(categories)):
         x0 = left + slot * n + slot * 0.1
         if stacked:
             y = base
             for one in series:
                 amount = one.values[n] * scale
-                canvas.rect(x0, y - amount, width, amount, one.colour)
+                canvas.rect(x0, y - amount, bar, amount, one.colour)
                 y -= amount
         else:
-            each = width / max(1, len(series))
+            each = bar / max(1, len(series))
             for k, one in enumerate(series):
                 amount = one.values[n] * scale
                 canvas.rect(x0 + each * k, base - amount, each, amount, one.colour)
@@ -166,33 +204,45 @@ def _vertical_bars(categories: list[str], series: list[Series], ylabel: str, tit
             canvas.text(x, base + 14, label, anchor="end", rotate=-45)
         else:
             canvas.text(x, base + 16, label, anchor="middle")
-    if series:
-        _legend(canvas, series, left, 18)
+    _legend(canvas, legend, 18)
     return canvas.svg()
 
 
-def stacked_bars(categories: list[str], series: list[Series], ylabel: str, title: str) -> str:
-    """Vertical bars, one per category, stacked by series (incidents per month by severity)."""
-    return _vertical_bars(categories, series, ylabel, title, stacked=True)
+def _label_limit(width: float) -> int:
+    return MAX_LABEL if width >= WIDTH else NARROW_LABEL
 
 
-def grouped_bars(categories: list[str], series: list[Series], ylabel: str, title: str) -> str:
-    """Bars side by side per category (mean time to detect and to resolve)."""
-    return _vertical_bars(categories, series, ylabel, title, stacked=False)
+def stacked_bars(categories: list[str], series: list[Series], ylabel: str, title: str, width: float = WIDTH) -> str:
+    """Vertical bars, one per category, stacked by series (incidents per month by severity).
+
+    `width`: the drawing's width; NARROW_WIDTH draws it for a phone's column.
+    """
+    return _vertical_bars(categories, series, ylabel, title, stacked=True, width=width)
 
 
-def horizontal_bars(labels: list[str], values: list[float], colour: str, xlabel: str, title: str) -> str:
-    """Ranked bars, the largest on top (top tags, top services), each with its amount."""
-    shown = [short_label(label) for label in labels]
+def grouped_bars(categories: list[str], series: list[Series], ylabel: str, title: str, width: float = WIDTH) -> str:
+    """Bars side by side per category (mean time to detect and to resolve); `width` as for stacked_bars."""
+    return _vertical_bars(categories, series, ylabel, title, stacked=False, width=width)
+
+
+def horizontal_bars(labels: list[str], values: list[float], colour: str, xlabel: str, title: str,
+                    width: float = WIDTH) -> str:
+    """Ranked bars, the largest on top (top tags, top services), each with its amount; `width` as above."""
+    shown = [short_label(label, _label_limit(width)) for label in labels]
     left = max((_text_width(label) for label in shown), default=0) + 16
     right, top, row = 48, 12, 24
-    plot_width = WIDTH - left - right
+    plot_width = width - left - right
     height = top + row * max(1, len(labels)) + 40
-    ticks = _nice_ticks(max(values, default=0), integer=True)
+    largest = max(values, default=0)
+    ticks = _nice_ticks(largest, integer=True)
+    # Fewer grid labels where they would run into each other (a narrow drawing).
+    room = int(plot_width // (_text_width(_number(ticks[-1])) + 12))
+    if room < len(ticks) - 1:
+        ticks = _nice_ticks(largest, integer=True, steps_wanted=max(1, room))
     scale = plot_width / ticks[-1]
     base = top + row * max(1, len(labels))
 
-    canvas = _Canvas(WIDTH, height, title)
+    canvas = _Canvas(width, height, title)
     for tick in ticks:
         x = left + tick * scale
         canvas.line(x, top, x, base, GRID_COLOUR)
@@ -201,7 +251,7 @@ def horizontal_bars(labels: list[str], values: list[float], colour: str, xlabel:
         y = top + row * n
         canvas.rect(left, y + row * 0.15, amount * scale, row * 0.7, colour)
         canvas.text(left - 6, y + row * 0.5 + 4, label, anchor="end")
-        canvas.text(left + amount * scale + 4, y + row * 0.5 + 4, _number(amount), size=FONT - 1)
+        canvas.text(left + amount * scale + 4, y + row * 0.5 + 4, _number(amount))
     canvas.line(left, top, left, base, AXIS_COLOUR)
     canvas.text(left + plot_width / 2, base + 34, xlabel, anchor="middle")
     return canvas.svg()

@@ -12,6 +12,7 @@ One environment, built once; `fragment` renders a template by name.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -22,17 +23,22 @@ from markupsafe import Markup
 MISSING = "—"
 
 
-def _as_text(value: object) -> Markup:
+def _as_text(value: object) -> object:
     """What `{{ value }}` prints: Markup as it is, anything else escaped with its whitespace collapsed."""
-    if type(value) is Markup:
-        return value
     if hasattr(value, "__html__"):
-        return Markup(value.__html__())  # type: ignore[attr-defined]
+        return value
     text = str(value)
     # Every value of every fragment passes here: collapse only when there is something to collapse.
     if _SPACING.search(text):
         text = " ".join(text.split())
-    return Markup(html.escape(text, quote=True))
+    return _Escaped(html.escape(text, quote=True))
+
+
+class _Escaped(str):
+    """Text `_as_text` has escaped: Jinja's autoescape takes it as it is (cheaper than a second Markup)."""
+
+    def __html__(self) -> str:
+        return self
 
 
 # A whitespace character other than a single inner space.
@@ -55,6 +61,9 @@ _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("postmortem_kb.site", "templates"),
     autoescape=True,
     finalize=_as_text,
+    # The templates ship with the package and do not change while it runs:
+    # no file check on every fragment.
+    auto_reload=False,
     # Templates are written one element a line; block tags take no line of their own.
     trim_blocks=True,
     lstrip_blocks=True,
@@ -66,4 +75,9 @@ _ENVIRONMENT.globals["MISSING"] = MISSING
 
 def fragment(name: str, **values: object) -> Markup:
     """Template `name` rendered with `values`: finished HTML."""
-    return Markup(_ENVIRONMENT.get_template(name).render(**values))
+    return Markup(_template(name).render(**values))
+
+
+@functools.lru_cache(maxsize=None)
+def _template(name: str) -> jinja2.Template:
+    return _ENVIRONMENT.get_template(name)

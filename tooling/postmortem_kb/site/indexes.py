@@ -18,13 +18,16 @@ from typing import Callable, Iterable, Sequence
 from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, Listing, page_title, plural
-from postmortem_kb.site.escape import md_text, url_slug
+from postmortem_kb.site.escape import md_text
 from postmortem_kb.site.parts import END, SECTION_END, PageSource
 from postmortem_kb.site.urls import (
     ACTIONS_PAGE, ARCHIVE_INDEX, LOAD_ERRORS_PAGE, METRICS_PAGE, NONE_SLUG, SERVICES_INDEX, SEVERITIES_INDEX,
-    TAGS_INDEX, link, year_page,
+    TAGS_INDEX, allocate_slugs, link, year_page,
 )
+# The browse page and its filters (B).
+from postmortem_kb.site.urls import BROWSE_PAGE, filter_query
 
+Values = Callable[[Postmortem], list[str]]
 LATEST_MARKER = "<!-- postmortems:latest -->"
 LATEST_COUNT = 10
 
@@ -34,8 +37,8 @@ class Group:
     """The postmortems that share one value (a tag, a service, a severity)."""
 
     slug: str
-    # Every spelling seen for this slug ("Server infra", "server-infra"),
-    # shown together so that no spelling disappears from the overview.
+    # The value (one: values that fold to one slug get pages of their own,
+    # `urls.allocate_slugs`), or the label of the postmortems without one.
     names: list[str] = field(default_factory=list)
     members: list[Postmortem] = field(default_factory=list)
 
@@ -49,22 +52,23 @@ class Group:
 
 
 def group_by(postmortems: list[Postmortem], values_of: Callable[[Postmortem], list[str]],
-             missing_label: str) -> dict[str, Group]:
-    """Slug -> group; postmortems keep their (newest first) order inside a group."""
+             missing_label: str, preferred: Sequence[str] = ()) -> dict[str, Group]:
+    """Slug -> group, one group per distinct value (`urls.allocate_slugs`); members keep their (newest first) order."""
+    seen_values: dict[str, None] = {}
+    for pm in postmortems:
+        for name in values_of(pm):
+            if name:
+                seen_values[name] = None
+    slugs = allocate_slugs(seen_values, preferred)
     groups: dict[str, Group] = {}
     for pm in postmortems:
-        seen: set[str] = set()
-        for name in values_of(pm) or [None]:
-            slug = url_slug(name) if name else NONE_SLUG
-            label = name or missing_label
+        names = [name for name in values_of(pm) if name] or [None]
+        for name in dict.fromkeys(names):
+            slug = slugs[name] if name else NONE_SLUG
             group = groups.get(slug)
             if group is None:
-                group = groups[slug] = Group(slug)
-            if label not in group.names:
-                group.names.append(label)
-            if slug not in seen:
-                seen.add(slug)
-                group.members.append(pm)
+                group = groups[slug] = Group(slug, [name or missing_label])
+            group.members.append(pm)
     return groups
 
 
@@ -73,44 +77,64 @@ def by_count(groups: dict[str, Group]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (g.slug == NONE_SLUG, -len(g.members), g.label.lower(), g.slug))
 
 
-def tag_groups(postmortems: list[Postmortem]) -> dict[str, Group]:
-    return group_by(postmortems, lambda pm: pm.tags, "(no tags)")
+def _tags(pm: Postmortem) -> list[str]:
+    return pm.tags
 
 
-def service_groups(postmortems: list[Postmortem]) -> dict[str, Group]:
-    return group_by(postmortems, lambda pm: pm.services, "(no services)")
+def _services(pm: Postmortem) -> list[str]:
+    return pm.services
+
+
+# `tags_of`/`services_of`: how to read a postmortem's values (a live preview
+# passes ones it keeps, rather than reading the front matter each rebuild).
+def tag_groups(postmortems: list[Postmortem], tags_of: Values = _tags) -> dict[str, Group]:
+    return group_by(postmortems, tags_of, "(no tags)")
+
+
+def service_groups(postmortems: list[Postmortem], services_of: Values = _services) -> dict[str, Group]:
+    return group_by(postmortems, services_of, "(no services)")
 
 
 def severity_groups(postmortems: list[Postmortem], configured: Sequence[str]) -> list[Group]:
     """Configured levels in their configured order (even when empty), then the rest."""
-    found = group_by(postmortems, lambda pm: [pm.severity] if pm.severity else [], "(no severity)")
+    found = group_by(postmortems, lambda pm: [pm.severity] if pm.severity else [], "(no severity)", configured)
+    slugs = allocate_slugs([group.names[0] for slug, group in found.items() if slug != NONE_SLUG], configured)
     ordered: list[Group] = []
-    for level in configured:
-        slug = url_slug(level)
-        group = found.pop(slug, None) or Group(slug, [level])
-        if level not in group.names:
-            group.names.insert(0, level)
-        if all(existing.slug != slug for existing in ordered):
-            ordered.append(group)
+    for level in dict.fromkeys(configured):
+        slug = slugs[level]
+        ordered.append(found.pop(slug, None) or Group(slug, [level]))
     return ordered + by_count(found)
 
 
 def _latest_date(group: Group) -> str:
-    dated = [pm.date for pm in group.members if pm.date]
-    return max(dated).isoformat() if dated else MISSING
+    # Members are newest first, undated last: the first date is the latest.
+    latest = next((pm.date for pm in group.members if pm.date), None)
+    return latest.isoformat() if latest else MISSING
 
 
-def render_group_page(kind: str, group: Group, page: str, listing: Listing, note: str = "") -> PageSource:
+def render_group_page(kind: str, group: Group, page: str, listing: Listing, note: str = "",
+                      parent: tuple[str, str] | None = None, browse: str | None = None) -> PageSource:
+    """`parent`: (label, overview page) for the breadcrumb; `browse`: the query of the browse page's filter."""
     count = len(group.members)
-    out = PageSource([page_title(f"{kind}: {group.label}", wide=True), f"# {kind}: {group.markdown_label}\n"])
+    out = PageSource([page_title(f"{kind}: {group.label}", wide=True)])
+    if parent is not None:
+        out.parts.append(breadcrumb(page, parent, group.markdown_label))
+    out.parts.append(f"# {kind}: {group.markdown_label}\n")
     if note:
         out.parts.append(note + "\n")
     if count:
-        out.parts.append(f"{plural(count, 'postmortem')}, newest first.\n")
+        more = f" [Browse with filters]({link(page, BROWSE_PAGE)}{browse})" if browse else ""
+        out.parts.append(f"{plural(count, 'postmortem')}, newest first.{more}\n")
         out.parts += [listing.table(page, group.members, presorted=True, at=END), ""]
     else:
         out.parts.append("No postmortems yet.\n")
     return out
+
+
+def breadcrumb(page: str, parent: tuple[str, str], markdown_label: str) -> str:
+    """`Tags › server-infra`: where an index page sits, with a link up (a paragraph of its own)."""
+    label, overview = parent
+    return f"[{label}]({link(page, overview)}) › {markdown_label}\n{{: .pm-breadcrumbs }}\n"
 
 
 def render_overview(title: str, intro: str, column: str, groups: list[Group], page: str,
@@ -148,18 +172,26 @@ class IndexPage:
 Plan = dict[str, IndexPage]
 
 
+# Index kind -> (overview label, overview page, browse page filter).
+_PARENTS = {"Tag": ("Tags", TAGS_INDEX, "tag"), "Service": ("Services", SERVICES_INDEX, "service"),
+            "Severity": ("Severities", SEVERITIES_INDEX, "severity")}
+
+
 def _group_plan(kind: str, folder: str, groups: Iterable[Group], listing: Listing,
                 note: Callable[[Group], str] = lambda group: "") -> Plan:
     plan: Plan = {}
+    label, overview, facet = _PARENTS[kind]
     for group in groups:
         page = f"{folder}/{group.slug}.md"
-        render = functools.partial(render_group_page, kind, group, page, listing, note(group))
+        browse = filter_query(**{facet: group.names[0]}) if group.slug != NONE_SLUG else None
+        render = functools.partial(render_group_page, kind, group, page, listing, note(group), (label, overview),
+                                   browse)
         plan[page] = IndexPage(render, tuple(group.names), group.members)
     return plan
 
 
-def tag_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
-    groups = tag_groups(postmortems)
+def tag_pages_plan(postmortems: list[Postmortem], listing: Listing, tags_of: Values = _tags) -> Plan:
+    groups = tag_groups(postmortems, tags_of)
     plan: Plan = {TAGS_INDEX: IndexPage(functools.partial(
         render_overview, "Tags", "Every tag in use, with how many postmortems carry it.", "Tag", by_count(groups),
         TAGS_INDEX, _slug_page("tags"),
@@ -167,8 +199,8 @@ def tag_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
     return plan | _group_plan("Tag", "tags", groups.values(), listing)
 
 
-def service_pages_plan(postmortems: list[Postmortem], listing: Listing) -> Plan:
-    groups = service_groups(postmortems)
+def service_pages_plan(postmortems: list[Postmortem], listing: Listing, services_of: Values = _services) -> Plan:
+    groups = service_groups(postmortems, services_of)
     plan: Plan = {SERVICES_INDEX: IndexPage(functools.partial(
         render_overview, "Services", "Every affected service, with how many postmortems name it.", "Service",
         by_count(groups), SERVICES_INDEX, _slug_page("services"),
@@ -186,10 +218,8 @@ def severity_pages_plan(postmortems: list[Postmortem], configured: Sequence[str]
         render_overview, "Severities", "Postmortems by severity, most severe first as configured.", "Severity",
         groups, SEVERITIES_INDEX, _slug_page("severities"),
     ))}
-    configured_slugs = {url_slug(level) for level in configured}
-
     def note(group: Group) -> str:
-        return UNCONFIGURED_NOTE if group.slug not in configured_slugs and group.slug != NONE_SLUG else ""
+        return UNCONFIGURED_NOTE if group.names[0] not in configured and group.slug != NONE_SLUG else ""
 
     return plan | _group_plan("Severity", "severities", groups, listing, note)
 
@@ -245,14 +275,17 @@ def _render_year(year: int | None, members: list[Postmortem], listing: Listing) 
     page = year_page(year)
     if year is None:
         return PageSource([
-            page_title("Undated postmortems", wide=True) + "# Undated postmortems\n\n"
+            page_title("Undated postmortems", wide=True) + breadcrumb(page, ("Archive", ARCHIVE_INDEX), "Undated")
+            + "\n# Undated postmortems\n\n"
             "These have no valid `date:` in their front matter.\n",
             listing.table(page, members, presorted=True, at=END), "",
         ])
     months: dict[int, list[Postmortem]] = defaultdict(list)
     for pm in members:
         months[pm.date.month].append(pm)
-    out = PageSource([page_title(f"{year}"), f"# {year}\n", f"{plural(len(members), 'postmortem')}, newest first.\n"])
+    browse = f" [Browse with filters]({link(page, BROWSE_PAGE)}{filter_query(year=year)})"
+    out = PageSource([page_title(f"{year}"), breadcrumb(page, ("Archive", ARCHIVE_INDEX), str(year)), f"# {year}\n",
+                      f"{plural(len(members), 'postmortem')}, newest first.{browse}\n"])
     for month in sorted(months, reverse=True):
         out.parts.append(f"## {dt.date(year, month, 1):%B %Y}\n")
         out.parts += [listing.table(page, months[month], presorted=True, at=SECTION_END), ""]
@@ -283,7 +316,8 @@ def render_home(kb: KnowledgeBase) -> str:
     """A home page for knowledge bases without a hand-written docs/index.md."""
     browse = " · ".join(
         f"[{label}]({page})" for label, page in (
-            ("Tags", TAGS_INDEX), ("Services", SERVICES_INDEX), ("Severities", SEVERITIES_INDEX),
+            ("All postmortems", BROWSE_PAGE), ("Tags", TAGS_INDEX), ("Services", SERVICES_INDEX),
+            ("Severities", SEVERITIES_INDEX),
             ("Archive", ARCHIVE_INDEX), ("Action items", ACTIONS_PAGE), ("Metrics", METRICS_PAGE),
         )
     )

@@ -3,8 +3,10 @@
 Every chart is an SVG drawn once per build (`charts`), shown with alt text,
 and followed by a table of the same numbers, so screen readers, search and
 copy-paste get them too. Durations come from the front matter times via
-`metrics`; a postmortem without them counts as an incident but not towards a
-mean, and every mean says how many postmortems it was computed from.
+`metrics` and are summarised by their median and 90th percentile, never a
+mean (one long outage moves a mean wherever it likes); a postmortem without
+both times counts as an incident but not towards a time, and every time says
+how many postmortems (*n*) it was computed from.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from postmortem_kb.metrics import Aggregate, aggregate, format_duration, month_key, quarter_key
+from postmortem_kb.metrics import (
+    NONE_KEY, ROLLING_DAYS, Aggregate, DurationSummary, by_quarter, by_severity, format_duration,
+    month_ends, month_key, overall, rolling,
+)
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, page_title, plural
+from postmortem_kb.site.chart_figures import figure, with_narrow
 from postmortem_kb.site.escape import md_text
 from postmortem_kb.site.indexes import Group, by_count, service_groups, tag_groups
 from postmortem_kb.site.urls import METRICS_PAGE, NONE_SLUG, link
@@ -31,6 +37,10 @@ CHART_FILES = {
     "top_services": "metrics/top-services.svg",
 }
 NO_SEVERITY = "(no severity)"
+ROLLING_SHOWN = 12
+_DURATION_LABELS = (("Time to detect", "time_to_detect"), ("Time to mitigate", "time_to_mitigate"),
+                    ("Time to resolve", "time_to_resolve"))
+_CELL_NOTE = "\nEach time: median / 90th percentile (*n*: postmortems with both times).\n"
 
 
 @dataclass
@@ -77,13 +87,8 @@ def _hours_or_minutes(values: list[dt.timedelta | None]) -> tuple[str, float]:
     return ("minutes", 60.0) if longest < 2 * 3600 else ("hours", 3600.0)
 
 
-def _mean_cell(mean: dt.timedelta | None, samples: int) -> str:
-    return f"{format_duration(mean, MISSING)} (n={samples})"
-
-
 def _chart(path: str, alt: str) -> str:
-    name = link(METRICS_PAGE, path)
-    return f'<figure class="pm-chart" markdown>\n![{md_text(alt)}]({name})\n</figure>\n'
+    return figure(METRICS_PAGE, path, alt)
 
 
 @dataclass
@@ -116,7 +121,8 @@ def time_sections(postmortems: list[Postmortem], configured: Sequence[str]) -> M
     out.append(
         f"Computed from {plural(len(postmortems), 'postmortem')}.{undated_note} "
         "Time to detect runs from `started_at` to `detected_at`, time to resolve from `started_at` to `resolved_at`; "
-        "a postmortem without both times does not count towards a mean, and *n* says how many did.\n"
+        "times are medians and 90th percentiles (a mean would follow one long outage); a postmortem without both "
+        "times does not count towards them, and *n* says how many did.\n"
     )
 
     # -- incidents per month by severity --------------------------------
@@ -151,21 +157,27 @@ def time_sections(postmortems: list[Postmortem], configured: Sequence[str]) -> M
     else:
         out.append("No dated postmortems yet, so there is nothing to chart.\n")
 
-    # -- mean time to detect and to resolve by quarter ------------------
-    out.append("## Mean time to detect and to resolve by quarter\n")
-    quarters = [row for row in aggregate(postmortems, quarter_key) if row.key != "(none)"]
-    out.append(_time_chart(charts, quarters, "quarter", CHART_FILES["by_quarter"], svgs, lambda k: k))
-    out.append(_time_table("Quarter", aggregate(postmortems, quarter_key), lambda k: "Undated" if k == "(none)" else k))
+    # -- medians and 90th percentiles ------------------------------------
+    out.append("## How long incidents take\n")
+    out.append(_overall_table(overall(postmortems)))
 
-    # -- mean time to detect and to resolve by severity -----------------
-    out.append("## Mean time to detect and to resolve by severity\n")
-    by_key = {row.key: row for row in aggregate(postmortems, lambda pm: pm.severity or None)}
-    by_severity = [by_key["(none)" if sev == NO_SEVERITY else sev] for sev in severities]
-    out.append(_time_chart(charts, by_severity, "severity", CHART_FILES["by_severity"], svgs,
-                           lambda k: NO_SEVERITY if k == "(none)" else k))
-    out.append(_time_table("Severity", by_severity, lambda k: NO_SEVERITY if k == "(none)" else k))
+    out.append("## Time to detect and to resolve by quarter\n")
+    quarters = by_quarter(postmortems)
+    out.append(_time_chart(charts, [row for row in quarters if row.key != NONE_KEY], "quarter",
+                           CHART_FILES["by_quarter"], svgs, lambda k: k))
+    out.append(_time_table("Quarter", quarters, lambda k: "Undated" if k == NONE_KEY else k))
 
-    return MetricsPart(out, svgs)
+    out.append("## Time to detect and to resolve by severity\n")
+    by_key = {row.key: row for row in by_severity(postmortems, configured)}
+    severity_rows = [by_key[NONE_KEY if sev == NO_SEVERITY else sev] for sev in severities]
+    out.append(_time_chart(charts, severity_rows, "severity", CHART_FILES["by_severity"], svgs,
+                           lambda k: NO_SEVERITY if k == NONE_KEY else k))
+    out.append(_time_table("Severity", severity_rows, lambda k: NO_SEVERITY if k == NONE_KEY else k))
+
+    out.append(f"## Rolling {ROLLING_DAYS} days\n")
+    out.append(_rolling_table(postmortems))
+
+    return MetricsPart(out, with_narrow(svgs))
 
 
 def top_sections(postmortems: list[Postmortem]) -> MetricsPart:
@@ -189,40 +201,74 @@ def top_sections(postmortems: list[Postmortem]) -> MetricsPart:
                 "postmortems", alt)
             out.append(_chart(CHART_FILES[key], alt))
         out.append(_top_table(kind, top, groups.get(NONE_SLUG), len(ranked)))
-    return MetricsPart(out, svgs)
+    return MetricsPart(out, with_narrow(svgs))
+
+
+def _cell(summary: DurationSummary) -> str:
+    """`median / p90 (n=…)`: the figure people quote, the bad case, and how many postmortems gave them."""
+    if not summary.n:
+        return f"{MISSING} (n=0)"
+    return f"{format_duration(summary.median, MISSING)} / {format_duration(summary.p90, MISSING)} (n={summary.n})"
+
+
+def _overall_table(everything: Aggregate) -> str:
+    lines = ["| Time | Median | 90th percentile | n |", "|---|---|---|---|"]
+    for label, name in _DURATION_LABELS:
+        summary = everything.summary(name)
+        lines.append(f"| {label} | {format_duration(summary.median, MISSING)} | "
+                     f"{format_duration(summary.p90, MISSING)} | {summary.n} |")
+    return "\n".join(lines) + "\n"
 
 
 def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[str, Callable[[], str]],
                 label) -> str:
-    timed = [r for r in rows if r.detect_samples or r.resolve_samples]
+    timed = [r for r in rows if r.time_to_detect.n or r.time_to_resolve.n]
     if not timed:
         return f"No postmortem has both `started_at` and `detected_at` or `resolved_at` yet, so there is nothing to chart by {axis}.\n"
-    unit, seconds = _hours_or_minutes([r.mean_time_to_detect for r in rows] + [r.mean_time_to_resolve for r in rows])
+    medians = {name: [r.summary(name).median for r in rows] for name in ("time_to_detect", "time_to_resolve")}
+    unit, seconds = _hours_or_minutes(medians["time_to_detect"] + medians["time_to_resolve"])
     categories = [label(r.key) for r in rows]
 
     def amounts(values: list[dt.timedelta | None]) -> list[float]:
         return [round(v.total_seconds() / seconds, 2) if v is not None else 0.0 for v in values]
 
     series = [
-        charts.Series("mean time to detect", amounts([r.mean_time_to_detect for r in rows]), charts.DETECT_COLOUR),
-        charts.Series("mean time to resolve", amounts([r.mean_time_to_resolve for r in rows]), charts.RESOLVE_COLOUR),
+        charts.Series("median time to detect", amounts(medians["time_to_detect"]), charts.DETECT_COLOUR),
+        charts.Series("median time to resolve", amounts(medians["time_to_resolve"]), charts.RESOLVE_COLOUR),
     ]
-    alt = (f"Bar chart of the mean time to detect and the mean time to resolve, in {unit}, by {axis}, "
-           f"for {len(rows)} {axis} values. The table below has the same numbers and how many postmortems each mean uses.")
+    alt = (f"Bar chart of the median time to detect and the median time to resolve, in {unit}, by {axis}, "
+           f"for {len(rows)} {axis} values. The table below has the same medians, the 90th percentiles "
+           "and how many postmortems each uses.")
     svgs[path] = functools.partial(charts.grouped_bars, categories, series, unit, alt)
     return _chart(path, alt)
 
 
 def _time_table(column: str, rows: list[Aggregate], label) -> str:
-    lines = [f"| {column} | Incidents | Mean time to detect | Mean time to resolve |", "|---|---|---|---|"]
+    lines = [f"| {column} | Incidents | Time to detect | Time to mitigate | Time to resolve |", "|---|---|---|---|---|"]
     for row in rows:
-        lines.append(
-            f"| {md_text(label(row.key))} | {row.count} | {_mean_cell(row.mean_time_to_detect, row.detect_samples)} | "
-            f"{_mean_cell(row.mean_time_to_resolve, row.resolve_samples)} |"
-        )
+        cells = " | ".join(_cell(row.summary(name)) for _, name in _DURATION_LABELS)
+        lines.append(f"| {md_text(label(row.key))} | {row.count} | {cells} |")
     if not rows:
-        lines.append(f"| {MISSING} | 0 | {MISSING} | {MISSING} |")
-    return "\n".join(lines) + "\n"
+        lines.append(f"| {MISSING} | 0 | {MISSING} | {MISSING} | {MISSING} |")
+    return "\n".join(lines) + "\n" + _CELL_NOTE
+
+
+def _rolling_table(postmortems: list[Postmortem]) -> str:
+    dates = [pm.date for pm in postmortems if pm.date]
+    if not dates:
+        return "No dated postmortems yet.\n"
+    # Only the month ends the table shows are computed.
+    ends = month_ends(min(dates), max(dates))
+    shown = rolling(postmortems, ends=ends[-ROLLING_SHOWN:])
+    points = ends
+    lines = [f"Each row: the incidents dated in the {ROLLING_DAYS} days up to and including its day.\n",
+             "| 90 days to | Incidents | Time to detect | Time to mitigate | Time to resolve |", "|---|---|---|---|---|"]
+    for point in shown:
+        cells = " | ".join(_cell(point.summary(name)) for _, name in _DURATION_LABELS)
+        lines.append(f"| {point.end.isoformat()} | {point.count} | {cells} |")
+    note = (f"\nThe last {len(shown)} month ends, up to the month of the latest incident.\n"
+            if len(points) > len(shown) else "")
+    return "\n".join(lines) + "\n" + note + _CELL_NOTE
 
 
 def _top_table(kind: str, top: list[Group], missing: Group | None, total: int) -> str:

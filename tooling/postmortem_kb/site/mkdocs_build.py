@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
+import json
 import logging
+import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +38,10 @@ from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.loader import read_body
 from postmortem_kb.model import Diagnostic, Postmortem
 from postmortem_kb.site.indexes import LATEST_MARKER, render_latest
-from postmortem_kb.site.parts import MkDocsPage, PageShapeError, PageSource
+from postmortem_kb.site.pages import published_assets
+from postmortem_kb.site.parts import MkDocsPage, PageShapeError
 from postmortem_kb.site.reloading import ReloadingKnowledgeBase
-from postmortem_kb.site.site_render import SiteOptions, SiteRender
+from postmortem_kb.site.site_render import Deferred, SiteOptions, SiteRender
 from postmortem_kb.site.urls import LOAD_ERRORS_PAGE, is_item_page
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
@@ -64,12 +69,84 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 class GeneratedFile(File):
-    """A file of ours. MkDocs asks `is_modified` in a dirty build; the render knows the answer."""
+    """A file of ours, with the blocks its page gets once rendered (`blocks`).
+
+    MkDocs asks `is_modified` in a dirty build; the render knows the answer.
+    In a build the content is rendered only when MkDocs first reads it
+    (`deferred`); a static file, which MkDocs copies without reading, is
+    rendered as it is copied and let go of once written, so that a build
+    holds one such file at a time (a thousand per-postmortem API files
+    would otherwise all sit in memory until the copying is done).
+    """
 
     modified = True
+    blocks: PackedBlocks | None = None
+    deferred: Deferred | None = None
 
     def is_modified(self) -> bool:
         return self.modified
+
+    def realise(self) -> None:
+        """Render a deferred content now."""
+        deferred, self.deferred = self.deferred, None
+        if deferred is not None:
+            self._set(deferred.render())
+
+    def copy_file(self, dirty: bool = False) -> None:
+        was_deferred = self.deferred is not None
+        self.realise()
+        super().copy_file(dirty)
+        if was_deferred:
+            self._content = b""  # written: nothing reads a static file again
+
+    def _set(self, content: str | bytes | MkDocsPage) -> None:
+        if isinstance(content, MkDocsPage):
+            self.blocks = PackedBlocks.pack(content) if content.has_blocks else None
+            content = content.markdown
+        self._content = content
+
+    @property  # type: ignore[override]
+    def content_string(self) -> str:
+        self.realise()
+        return File.content_string.fget(self)
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        File.content_string.fset(self, value)
+
+    @property  # type: ignore[override]
+    def content_bytes(self) -> bytes:
+        self.realise()
+        return File.content_bytes.fget(self)
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        File.content_bytes.fset(self, value)
+
+
+@dataclass(frozen=True)
+class PackedBlocks:
+    """A page's blocks, compressed while they wait for the page to be rendered.
+
+    MkDocs renders every page's markdown before it puts any page into the
+    theme, so every page's blocks wait at once: at 1,000 postmortems about
+    15 MB of header cards, timelines and listings, more than a third of
+    what our build holds beyond a plain one. Compressed (one fast zlib pass
+    each way) they take a fifth of that; the markdown, which MkDocs holds
+    itself, is not kept twice.
+    """
+
+    data: bytes
+
+    @classmethod
+    def pack(cls, page: MkDocsPage) -> PackedBlocks:
+        fields = [page.top, page.end, sorted(page.sections.items()), page.headings, page.after_h1]
+        return cls(zlib.compress(json.dumps(fields).encode("utf-8"), 1))
+
+    def unpack(self) -> MkDocsPage:
+        top, end, sections, headings, after_h1 = json.loads(zlib.decompress(self.data))
+        return MkDocsPage("", tuple(top), tuple(end), {number: blocks for number, blocks in sections},
+                          headings, after_h1)
 
 
 @dataclass
@@ -77,12 +154,10 @@ class SiteBuild:
     kb_config: KBConfig
     live: bool = False  # a `mkdocs serve` preview: load errors become pages, nothing stops a rebuild
     kb: KnowledgeBase | None = None
-    pages: dict[str, MkDocsPage] = field(default_factory=dict)  # rendered markdown pages, until finished
     generated: set[str] = field(default_factory=set)
     _reloading: ReloadingKnowledgeBase | None = None
     _render: SiteRender | None = None
     _latest: dict[str, str] = field(default_factory=dict)
-    _split: dict[str, tuple[PageSource, MkDocsPage]] = field(default_factory=dict)
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
     def add_to(self, files: Files, config, on_load_error: str, extra: dict[str, str]) -> None:
@@ -91,7 +166,9 @@ class SiteBuild:
                               site_url=config.site_url or None, directory_urls=config.use_directory_urls,
                               error_pages=self.live)
         if self._render is None or self._render.options != options:
-            self._render = SiteRender(self.kb_config, options)  # everything again, as in a first build
+            # Everything again, as in a first build; a build renders each page as MkDocs reads it.
+            self._render = SiteRender(self.kb_config, options, for_mkdocs=True,
+                                      deferred=not self.live and not os.environ.get("PMKB_EAGER"))
         if self._reloading is None:
             # A preview keeps every postmortem whole, to render a page again
             # when its neighbours change; a build parses each body just
@@ -106,35 +183,37 @@ class SiteBuild:
             rendered = self._render.render(self.kb, dt.date.today(), changed, **hooks)
         if not self.live:
             self._render = self._reloading = None  # nothing renders again: hold no copy of the site
-        self.pages = {path: self._for_mkdocs(path, page) for path, page in rendered.pages.items()
-                      if isinstance(page, PageSource)}
         self.generated = set(rendered.pages)
         for path, content in [*extra.items(), *rendered.pages.items()]:
-            if files.get_file_from_path(path) is not None:
-                message = f"postmortems: {config.docs_dir}/{path} would be replaced by a generated page; rename or remove it"
-                if not self.live:
-                    raise PluginError(message)
-                log.error(message)
+            if path in files.src_uris:
+                self._clash(f"{config.docs_dir}/{path} would be replaced by a generated page")
                 continue
             # Thousands of item pages in the sidebar make the build quadratic.
             inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
-            if isinstance(content, PageSource):
-                content = self.pages[path].markdown
-            file = GeneratedFile.generated(config, path, content=content, inclusion=inclusion)
+            file = GeneratedFile.generated(config, path, content="", inclusion=inclusion)
+            if isinstance(content, Deferred):
+                file.deferred = content
+            else:
+                file._set(content)
             file.modified = path in rendered.modified or path in extra
             files.append(file)
+        self._add_assets(files, config)
         if self.live:
             self._mark_latest_lists(files)
 
-    def _for_mkdocs(self, path: str, page: PageSource) -> MkDocsPage:
-        """The page as MkDocs gets it; a preview keeps it while the page is the same."""
-        known = self._split.get(path)
-        if known is not None and known[0] is page:
-            return known[1]
-        split = page.for_mkdocs()
-        if self.live:
-            self._split[path] = (page, split)
-        return split
+    def _add_assets(self, files: Files, config) -> None:
+        """The images and attachments beside the postmortems, copied from where they are (MkDocs compares mtimes)."""
+        for path, source in published_assets(self.kb_config):
+            if path in files.src_uris:
+                self._clash(f"{source} would be published at {path}, where the site already has a file")
+                continue
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+
+    def _clash(self, problem: str) -> None:
+        message = f"postmortems: {problem}; rename or remove it"
+        if not self.live:
+            raise PluginError(message)
+        log.error(message)
 
     def forget(self) -> None:
         """After a failed build: the next one renders and builds everything again."""
@@ -177,16 +256,28 @@ class SiteBuild:
                 file.is_modified = lambda: True  # type: ignore[method-assign]
             self._latest[file.src_uri] = latest
 
-    def finish(self, src_uri: str, html: str) -> str:
-        """A generated page's rendered HTML with its blocks in place."""
-        # A build lets go of each page once finished; a preview needs them all again next time.
-        page = self.pages.get(src_uri) if self.live else self.pages.pop(src_uri, None)
-        if page is None:
-            return html
+    @staticmethod
+    def release_source(page) -> None:
+        """Let go of a generated page's markdown once it is rendered.
+
+        Nothing reads it again (its title is in its meta): the search index,
+        the theme and every later plugin use its HTML. Thousands of pages
+        need not keep their source twice over until the build ends.
+        """
+        if isinstance(page.file, GeneratedFile):
+            page.file._content = page.markdown = ""
+
+    @staticmethod
+    def finish(page) -> None:
+        """Put a generated page's blocks into its rendered HTML."""
+        file = page.file
+        if not isinstance(file, GeneratedFile) or file.blocks is None:
+            return
+        blocks, file.blocks = file.blocks.unpack(), None
         try:
-            return page.finish(html)
+            page.content = blocks.finish(page.content)
         except PageShapeError as exc:
-            raise PluginError(f"postmortems: the blocks of {src_uri} lost their place ({exc}); "
+            raise PluginError(f"postmortems: the blocks of {file.src_uri} lost their place ({exc}); "
                               "a plugin that rewrites page HTML may have changed it") from exc
 
     def indexed(self, src_uri: str) -> bool:
@@ -194,6 +285,19 @@ class SiteBuild:
         if src_uri not in self.generated:
             return True
         return src_uri.startswith("postmortems/") and is_item_page(src_uri) and src_uri != LOAD_ERRORS_PAGE
+
+
+def settle_after_first_build() -> None:
+    """Collect the first build's garbage once, and keep what a preview holds out of later collections.
+
+    The collector's oldest generation would otherwise walk the whole kept
+    knowledge base and site on every rebuild: a second of each rebuild at
+    5,000 postmortems. Frozen objects are still freed when no longer used
+    (only a reference cycle among them would stay), and what is kept here
+    lives as long as the preview anyway.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _release_body(pm: Postmortem) -> None:

@@ -20,10 +20,12 @@ from postmortem_kb.config import ConfigError, load_config
 from postmortem_kb.site import search_pagefind
 from postmortem_kb.site.blocks import REQUIRED_EXTENSIONS
 from postmortem_kb.site.indexes import LATEST_MARKER
-from postmortem_kb.site.mkdocs_build import SiteBuild, root_of
+from postmortem_kb.site.mkdocs_build import SiteBuild, root_of, settle_after_first_build
 from postmortem_kb.site.urls import STYLESHEET
 
 log = logging.getLogger("mkdocs.plugins.postmortems")
+# Material's search box is a dialog without a name (axe: aria-dialog-name).
+SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 
 
 class PostmortemsConfig(base.Config):
@@ -83,23 +85,28 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return markdown
         return markdown.replace(LATEST_MARKER, self.site.latest(page.file.src_uri, config.use_directory_urls))
 
+    @event_priority(-100)  # last: every plugin has read the page's markdown by now
+    def on_page_content(self, html: str, page, config, files) -> str:
+        """Let go of a generated page's markdown, which nothing reads again."""
+        self.site.release_source(page)
+        return html
+
     @event_priority(-100)  # after the search plugin has indexed the page's own text
     def on_page_context(self, context, page, config, nav):
         """Put a generated page's HTML blocks into it (they stay out of the search index)."""
-        page.content = self.site.finish(page.file.src_uri, page.content)
-        if page.file.generated_by == "postmortems":
-            page.file.content_string = ""  # nothing reads it again; a plain build holds no copy either
+        self.site.finish(page)
         return context
 
     def on_env(self, env, config, files):
-        """In a preview, compile the theme's templates once rather than on every rebuild."""
+        """In a preview, compile the theme's templates once."""
         if self.live:
             env.bytecode_cache = self.site.templates
         return env
 
     @event_priority(100)  # before any minifier rewrites the page
     def on_post_page(self, output: str, page, config) -> str:
-        """Mark what Pagefind indexes, in that mode."""
+        """Name Material's search dialog for screen readers; mark what Pagefind indexes, in that mode."""
+        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
         if self.config.search == search_pagefind.PAGEFIND and self.site.indexed(page.file.src_uri):
             output = search_pagefind.mark_for_index(output, page.file.src_uri)
         return output
@@ -115,7 +122,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.site.forget()
 
     def on_serve(self, server, config, builder):
-        """Rebuild when a postmortem or the KB config changes."""
+        """Rebuild when a postmortem or the KB config changes (the first build is done by now)."""
+        settle_after_first_build()
         for path in (self.site.kb_config.postmortems_dir, self.site.kb_config.root / "postmortem-kb.yml"):
             if path.exists():
                 server.watch(str(path))

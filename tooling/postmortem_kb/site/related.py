@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.escape import url_slug
@@ -37,7 +38,7 @@ class Related:
     named: bool  # listed in `related:` by the author
 
 
-def _keys(pm: Postmortem) -> dict[Key, str]:
+def related_keys(pm: Postmortem) -> dict[Key, str]:
     """(kind, slug) -> label, for each distinct tag and service."""
     keys: dict[Key, str] = {}
     for kind, values in (("tag", pm.tags), ("service", pm.services)):
@@ -49,11 +50,13 @@ def _keys(pm: Postmortem) -> dict[Key, str]:
 class RelatedIndex:
     """Every postmortem's related incidents. `postmortems` must be newest first."""
 
-    def __init__(self, postmortems: list[Postmortem], top: int = TOP_RELATED, neighbours: int = NEIGHBOURS):
+    def __init__(self, postmortems: list[Postmortem], top: int = TOP_RELATED, neighbours: int = NEIGHBOURS,
+                 keys_of: Callable[[Postmortem], dict[Key, str]] | None = None):
         self.postmortems = postmortems
         self.top, self.half = top, max(1, neighbours // 2)
         self.position = {pm.id: n for n, pm in enumerate(postmortems)}
-        self.keys_of = [_keys(pm) for pm in postmortems]
+        # `keys_of`: a postmortem's tags and services as `related_keys` gives them (a preview keeps them).
+        self.keys_of = [(keys_of or related_keys)(pm) for pm in postmortems]
         # Posting lists hold positions in the newest-first order, so a window
         # of a list is a run of incidents close in time.
         self.index: dict[Key, list[int]] = defaultdict(list)

@@ -16,6 +16,10 @@ its own page and the pages that show it:
   of each member (`listing_facet`, and the action items for the ledger);
 - metrics: each postmortem's date, severity, tags, services and durations;
 - the API: each postmortem's record, encoded once and kept until it changes;
+  /api/postmortems/<id>.json: the postmortem alone (written as its page is);
+- analysis: each postmortem's date, trigger, factors, detection, services,
+  time to detect, and the day (its 12-month window moves);
+- the review queue is short and rendered every time;
 - overviews, the feed, the home page and the load-errors page are short and
   rendered every time; a page that comes out the same is not modified.
 
@@ -27,6 +31,8 @@ page and the stylesheet.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable
 
@@ -39,15 +45,25 @@ from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.blocks import Listing, format_date, incident_duration
 from postmortem_kb.site.feeds import record_json, render_api_json, render_atom_feed
 from postmortem_kb.site.metrics_page import MetricsPart, metrics_page, time_sections, top_sections
-from postmortem_kb.site.pages import render_failed_postmortem, render_load_errors, stylesheet
+from postmortem_kb.site.pages import published_assets, render_failed_postmortem, render_load_errors, stylesheet
+from postmortem_kb.site.timeline_marks import TIMELINE_SCRIPT, timeline_script
 from postmortem_kb.site.pages_postmortem import PostmortemPageContext, render_postmortem, source_path
-from postmortem_kb.site.parts import PageSource
-from postmortem_kb.site.related import RelatedIndex
+from postmortem_kb.site.parts import MkDocsPage, PageSource
+from postmortem_kb.site.related import RelatedIndex, related_keys
 from postmortem_kb.site.urls import (
     ACTIONS_PAGE, API_JSON, FEED, LOAD_ERRORS_PAGE, METRICS_PAGE, STYLESHEET, postmortem_page,
 )
+# The review queue, the analysis page, one postmortem's model as data, tickets and languages (D).
+from postmortem_kb.languages import Translations
+from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
+from postmortem_kb.site.feeds import model_json
+from postmortem_kb.site.reviews_page import render_reviews_page
+from postmortem_kb.site.urls import ANALYSIS_PAGE, REVIEWS_PAGE, api_postmortem
+# The browse page (B).
+from postmortem_kb.site.browse_page import NO_SCRIPT_ROWS, browse_data, browse_script, render_browse_page
+from postmortem_kb.site.urls import BROWSE_DATA, BROWSE_PAGE, BROWSE_SCRIPT, allocate_slugs
 
-Content = str | bytes | PageSource
+Content = str | bytes | PageSource | MkDocsPage
 Hook = Callable[[Postmortem], None]
 
 
@@ -77,15 +93,34 @@ class _Memo:
     content: Content
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A page rendered only when `render()` is called (a build renders each page as MkDocs reads it)."""
+
+    render: Callable[[], Content]
+
+
 class SiteRender:
-    def __init__(self, config: KBConfig, options: SiteOptions = SiteOptions()):
+    """`for_mkdocs`: pages come as `MkDocsPage` (the markdown MkDocs renders and the blocks it gets after).
+
+    `deferred`: every page comes as a `Deferred`, rendered when its turn
+    comes, so that a build holds no more pages than MkDocs has read (a
+    preview, which compares each page with the previous render, renders
+    at once).
+    """
+
+    def __init__(self, config: KBConfig, options: SiteOptions = SiteOptions(), for_mkdocs: bool = False,
+                 deferred: bool = False):
         self.config = config
         self.options = options
+        self.for_mkdocs = for_mkdocs
+        self.deferred = deferred
         self._memo: dict[str, _Memo] = {}
         # Per postmortem id, until it changes: what its listing rows, metrics and API record are made of.
         self._facets: dict[str, tuple] = {}
         self._times: dict[str, tuple] = {}
         self._sources: dict[str, str] = {}
+        self._values: dict[str, tuple] = {}
         self._records: dict[str, str] = {}
         self._records_day: dt.date | None = None
         self._related: RelatedIndex | None = None
@@ -100,30 +135,75 @@ class SiteRender:
         `prepare(pm)` runs just before a postmortem's page is rendered (to
         parse its body), `release(pm)` just after (to let go of what no
         later page needs): a build then holds one parsed body at a time.
+        The pages that show every postmortem's action items make sure each
+        body was prepared, whichever pages were rendered before.
         """
         today = today or dt.date.today()
         first = changed is None or not self._memo
         changed = set() if first else set(changed)
-        for kept in (self._facets, self._times, self._sources, self._records):
+        for kept in (self._facets, self._times, self._sources, self._records, self._values):
             for postmortem_id in changed:
                 kept.pop(postmortem_id, None)
         self._listing.forget(changed)
         if today != self._records_day:
             self._records, self._records_day = {}, today
         postmortems = kb.loaded  # newest first; every index keeps that order
-        related = RelatedIndex(postmortems)
+        related = RelatedIndex(postmortems, keys_of=lambda pm: self._values_of(pm)[2])
         related = related.compute() if first or self._related is None else related.update(self._related, changed)
         self._related = related
 
         out = Rendered({})
         memo, self._memo = self._memo, {}
 
+        prepared: set[str] = set()
+        models: dict[str, bytes] = {}
+
+        def model(pm: Postmortem) -> str:
+            """/api/postmortems/<id>.json: kept from its page's render, or read now."""
+            kept = models.pop(pm.id, None)
+            if kept is not None:
+                return zlib.decompress(kept).decode("utf-8")
+            if prepare is not None:
+                prepare(pm)
+            text = model_json(pm)
+            if release is not None:
+                release(pm)
+            return text
+
+        def postmortem(pm: Postmortem, context: PostmortemPageContext) -> PageSource:
+            if prepare is not None and pm.id not in prepared:
+                prepare(pm)
+            page = render_postmortem(pm, context)
+            # Its model as data, while the body is parsed (a build lets go of it next). Compressed:
+            # a build keeps them until MkDocs copies the data files, 26 MB at 5,000 postmortems as text.
+            models[pm.id] = zlib.compress(model_json(pm).encode("utf-8"), 1)
+            if release is not None and pm.id not in prepared:
+                release(pm)
+            prepared.add(pm.id)
+            return page
+
+        def with_actions(render: Callable[[], Content]) -> Callable[[], Content]:
+            """`render`, once every postmortem's action items are read."""
+            def ready() -> Content:
+                for pm in postmortems:
+                    if prepare is not None and pm.id not in prepared:
+                        prepare(pm)
+                        if release is not None:
+                            release(pm)
+                        prepared.add(pm.id)
+                return render()
+            return ready
+
         def page(path: str, key: Hashable, render: Callable[[], Content], force: bool = False) -> None:
+            if self.deferred:
+                out.pages[path] = Deferred(functools.partial(self._shaped, render))
+                out.modified.add(path)
+                return
             before = memo.get(path)
             if before is not None and not force and before.key == key:
                 content = before.content
             else:
-                content = render()
+                content = self._shaped(render)
                 if before is None or before.content != content:
                     out.modified.add(path)
             self._memo[path] = _Memo(key, content)
@@ -133,24 +213,35 @@ class SiteRender:
             page(path, object(), render)  # a key equal to no other: rendered every time
 
         options, severities = self.options, self.config.severities
+        translations = Translations(postmortems, self.config)
+        # Each tag's and service's URL segment, from every value in use (B: names are data, never paths).
+        tag_slugs = allocate_slugs(tag for pm in postmortems for tag in self._values_of(pm)[0] if tag)
+        service_slugs = allocate_slugs(service for pm in postmortems for service in self._values_of(pm)[1] if service)
         for pm in postmortems:
             context = PostmortemPageContext(self._source(pm), severities,
                                             self.config.source_url_template, related.of[pm.id],
-                                            options.directory_urls)
-            neighbours = tuple((e.postmortem_id, self._facet(e.postmortem)[:3] if e.postmortem else None,
+                                            options.directory_urls, self.config, tuple(translations.versions(pm.id)),
+                                            tag_slugs=tag_slugs, service_slugs=service_slugs)
+            own_slugs = (tuple(tag_slugs.get(tag) for tag in pm.tags), tuple(service_slugs.get(s) for s in pm.services))
+            # (id, title, date) and the status (a draft is marked) of each neighbour.
+            neighbours = tuple((e.postmortem_id, self._facet(e.postmortem)[:3] + (e.postmortem.status,)
+                                if e.postmortem else None,
                                 tuple(e.shared), e.named) for e in context.related)
-            page(postmortem_page(pm.id), neighbours, lambda pm=pm, c=context: _rendered(pm, c, prepare, release),
+            page(postmortem_page(pm.id), (neighbours, context.languages, own_slugs),
+                 functools.partial(postmortem, pm, context),
                  force=pm.id in changed)
+            page(api_postmortem(pm.id), None, functools.partial(model, pm), force=pm.id in changed)
         if options.error_pages:
             for pm in kb.failed:
                 always(postmortem_page(pm.id), lambda pm=pm: render_failed_postmortem(pm, _display(pm)))
         for path, (members, render) in self._index_pages(postmortems).items():
             page(path, members, render)
         page(ACTIONS_PAGE, (today, tuple(self._facet(pm) + (_actions(pm),) for pm in postmortems)),
-             lambda: render_actions_page(postmortems, self.config, today, options.directory_urls, self._listing))
+             with_actions(lambda: render_actions_page(postmortems, self.config, today, options.directory_urls,
+                                                      self._listing)))
         # Metrics in two halves: a tag edit redraws the top-tags chart, not every chart of the page.
         times_key = tuple(self._times_facet(pm) for pm in postmortems)
-        top_key = tuple((tuple(pm.tags), tuple(pm.services)) for pm in postmortems)
+        top_key = tuple(self._values_of(pm)[:2] for pm in postmortems)
         times = self._part("times", times_key, lambda: time_sections(postmortems, severities))
         top = self._part("top", top_key, lambda: top_sections(postmortems))
         metrics = metrics_page(times, top)
@@ -158,8 +249,9 @@ class SiteRender:
         for path, draw in metrics.chart_drawings.items():
             page(path, times_key if path in times.chart_drawings else top_key, draw)
         errors = kb.load_errors()
-        always(API_JSON, lambda: render_api_json(postmortems, self.config, today, errors, {}, options.directory_urls,
-                                                 [self._record(pm, today) for pm in postmortems]))
+        always(API_JSON, with_actions(lambda: render_api_json(postmortems, self.config, today, errors, {},
+                                                              options.directory_urls,
+                                                              [self._record(pm, today) for pm in postmortems])))
         always(FEED, lambda: render_atom_feed(postmortems, options.site_name, options.site_url,
                                               directory_urls=options.directory_urls))
         if errors:
@@ -167,14 +259,43 @@ class SiteRender:
         if options.include_home:
             always("index.md", lambda: indexes.fill_latest(indexes.render_home(kb), kb, "index.md",
                                                            options.directory_urls))
+        # The review queue (statuses and approvals change without a page key noticing) and the analysis (D).
+        always(REVIEWS_PAGE, lambda: render_reviews_page(postmortems, self.config, today, options.directory_urls))
+        analysis_facts = (today, tuple(analysis_key(pm) for pm in postmortems))
+        analysis = self._part("analysis", analysis_facts,
+                              lambda: render_analysis_page(postmortems, self.config, today, options.directory_urls))
+        page(ANALYSIS_PAGE, analysis_facts, lambda: analysis.page)
+        for path, draw in analysis.chart_drawings.items():
+            page(path, analysis_facts, draw)
+        # Timeline anchors, kinds and T+ (C): the script the postmortem pages load.
+        page(TIMELINE_SCRIPT, None, timeline_script)
+        # The browse page, its data and script (B).
+        browse_key = tuple((self._facet(pm), self._values_of(pm)[:2], self._times_facet(pm), pm.meta.get("lang"))
+                           for pm in postmortems)
+        # The page holds the newest rows and the count; the data holds every row.
+        page(BROWSE_PAGE, (len(postmortems), browse_key[:NO_SCRIPT_ROWS]),
+             lambda: render_browse_page(postmortems, severities, options.directory_urls))
+        page(BROWSE_DATA, browse_key, lambda: browse_data(postmortems, self.config, options.directory_urls))
+        page(BROWSE_SCRIPT, None, browse_script)
         page(STYLESHEET, None, stylesheet)
         return out
+
+    def _shaped(self, render: Callable[[], Content]) -> Content:
+        content = render()
+        return content.for_mkdocs() if self.for_mkdocs and isinstance(content, PageSource) else content
 
     def _index_pages(self, postmortems: list[Postmortem]) -> dict[str, tuple[Hashable, Callable[[], Content]]]:
         """Tag, service, severity and year pages with their overviews: path -> (key, render)."""
         listing = self._listing
         pages: dict[str, tuple[Hashable, Callable[[], Content]]] = {}
-        for plan in (indexes.tag_pages_plan(postmortems, listing), indexes.service_pages_plan(postmortems, listing),
+        def tags_of(pm: Postmortem) -> list[str]:
+            return self._values_of(pm)[0]
+
+        def services_of(pm: Postmortem) -> list[str]:
+            return self._values_of(pm)[1]
+
+        for plan in (indexes.tag_pages_plan(postmortems, listing, tags_of),
+                     indexes.service_pages_plan(postmortems, listing, services_of),
                      indexes.severity_pages_plan(postmortems, self.config.severities, listing),
                      indexes.archive_pages_plan(postmortems, listing)):
             for path, entry in plan.items():
@@ -185,12 +306,19 @@ class SiteRender:
                 pages[path] = (key, entry.render)
         return pages
 
+    def _values_of(self, pm: Postmortem) -> tuple:
+        """(tags, services, related keys) of a postmortem, read from its front matter once."""
+        values = self._values.get(pm.id)
+        if values is None:
+            values = self._values[pm.id] = (pm.tags, pm.services, related_keys(pm))
+        return values
+
     def _facet(self, pm: Postmortem) -> tuple:
         """What a listing row (and a related-incidents entry, its first three) shows of a postmortem."""
         facet = self._facets.get(pm.id)
         if facet is None:
             facet = self._facets[pm.id] = (pm.id, pm.title, format_date(pm), pm.severity, pm.summary,
-                                           incident_duration(pm))
+                                           incident_duration(pm), pm.status)
         return facet
 
     def _source(self, pm: Postmortem) -> str:
@@ -220,15 +348,6 @@ class SiteRender:
         return record
 
 
-def _rendered(pm: Postmortem, context: PostmortemPageContext, prepare: Hook | None, release: Hook | None) -> PageSource:
-    if prepare is not None:
-        prepare(pm)
-    page = render_postmortem(pm, context)
-    if release is not None:
-        release(pm)
-    return page
-
-
 def _actions(pm: Postmortem) -> tuple:
     # In file order, which is all the ledger takes from their lines (an edit above them moves every line).
     return tuple((item.action, item.owner, item.priority, item.due, item.status, item.ticket) for item in pm.actions)
@@ -243,10 +362,15 @@ def render_site(kb: KnowledgeBase, include_home: bool = False, *, today: dt.date
                 directory_urls: bool = True) -> dict[str, Any]:
     """Every generated file of the site, keyed by its path relative to the docs folder.
 
-    Pages come as markdown with our HTML blocks inline (`parts.PageSource.as_markdown`).
+    Pages come as markdown with our HTML blocks inline (`parts.PageSource.as_markdown`);
+    the files published as they are (`pages.published_assets`) as their bytes.
     """
     options = SiteOptions(include_home=include_home, site_name=site_name, site_url=site_url,
                           directory_urls=directory_urls)
     rendered = SiteRender(kb.config, options).render(kb, today)
-    return {path: content.as_markdown() if isinstance(content, PageSource) else content
-            for path, content in rendered.pages.items()}
+    files = {path: content.as_markdown() if isinstance(content, PageSource) else content
+             for path, content in rendered.pages.items()}
+    # == published assets (A): a generated page keeps its path (the plugin's build refuses the clash) ==
+    for path, source in published_assets(kb.config):
+        files.setdefault(path, source.read_bytes())
+    return files
