@@ -13,11 +13,16 @@ import re
 
 import pytest
 from browse_samples import SEVERITIES, make_browse_kb
-from site_helpers import mkdocs_build
-
 from postmortem_kb.kb import load_knowledge_base
 from postmortem_kb.scaffold import slugify
-from postmortem_kb.site.browse_page import AFTER_DATE, AFTER_TITLE, VERBATIM, browse_data, render_browse_page
+from postmortem_kb.site.browse_page import (
+    AFTER_DATE,
+    AFTER_TITLE,
+    VERBATIM,
+    browse_data,
+    render_browse_page,
+)
+from site_helpers import mkdocs_build
 
 
 @pytest.fixture(scope="module")

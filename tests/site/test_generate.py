@@ -9,12 +9,16 @@ from pathlib import Path
 
 import yaml
 from conftest import VALID_POSTMORTEM, write
-from site_helpers import _env, mkdocs_build
-from site_samples import make_kb
-
 from postmortem_kb.cli import main
 from postmortem_kb.generate import MARKER
-from postmortem_kb.site.mkdocs_variant import Tagged, dump_config, read_mkdocs_config, variant_config
+from postmortem_kb.site.mkdocs_variant import (
+    Tagged,
+    dump_config,
+    read_mkdocs_config,
+    variant_config,
+)
+from site_helpers import _env, mkdocs_build
+from site_samples import make_kb
 
 # Runs mkdocs with our package made unimportable, so the build provably uses
 # no plugin (or any other code) of ours.

@@ -21,12 +21,11 @@ import pytest
 from conftest import REPO
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from postmortem_kb.kb import load_knowledge_base
+from postmortem_kb.scaffold import url_slug
+from postmortem_kb.site.related import related_incidents
 from site_helpers import _env
 from site_samples import make_kb
-
-from postmortem_kb.kb import load_knowledge_base
-from postmortem_kb.site.escape import url_slug
-from postmortem_kb.site.related import related_incidents
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate_corpus import generate  # noqa: E402

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from site_helpers import _env, external_fetches, javascript_fetch_triggers
 from site_samples import make_kb
-
-from conftest import REPO
 
 # The plugin's options in the repository's mkdocs.yml, switched to Pagefind.
 PAGEFIND = "  - postmortems:\n      search: pagefind\n"

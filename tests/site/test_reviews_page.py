@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID_POSTMORTEM, write
+from postmortem_kb.site.reviews_page import render_reviews_page
 from site_helpers import mkdocs_build
 from site_samples import loaded, make_kb
-
-from postmortem_kb.site.reviews_page import render_reviews_page
 
 TODAY = dt.date.today()
 

@@ -3,11 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from site_samples import loaded, make_kb
-
 from postmortem_kb.config import KBConfig
 from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.site_render import render_site
+from site_samples import loaded, make_kb
 
 
 def test_open_items_first_overdue_flagged_as_of_the_given_day(tmp_path):
@@ -42,7 +41,6 @@ tickets:
 
 def test_tickets_link_to_the_tracker_and_items_show_age_slo_and_the_postmortems_status(tmp_path):
     from conftest import write
-
     from postmortem_kb.site.site_render import render_site
 
     root = make_kb(tmp_path / "kb")

@@ -4,7 +4,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from postmortem_kb.site.charts import Series, grouped_bars, horizontal_bars, short_label, stacked_bars
+from postmortem_kb.site.charts import (
+    Series,
+    grouped_bars,
+    horizontal_bars,
+    short_label,
+    stacked_bars,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,10 +66,9 @@ def test_control_characters_in_labels_leave_a_well_formed_svg():
 def test_a_tag_with_a_bell_character_leaves_every_chart_of_a_rendered_site_well_formed(tmp_path):
     # The reproduction of issue 13: front matter can spell a control character as a YAML escape.
     from conftest import VALID_POSTMORTEM
-    from site_samples import loaded, make_kb
-
     from postmortem_kb.site.metrics_page import CHART_FILES
     from postmortem_kb.site.site_render import render_site
+    from site_samples import loaded, make_kb
 
     bell = VALID_POSTMORTEM.replace("tags: [server-infra, cache]", 'tags: ["bell\\atag", "esc\\etag"]').replace(
         "severity: SEV2", 'severity: "SEV\\x012"').replace("services: [sessions]", 'services: ["nul\\x00svc"]')

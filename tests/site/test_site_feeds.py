@@ -8,10 +8,8 @@ from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from site_samples import loaded, make_kb
-
 from postmortem_kb.site.site_render import render_site
+from site_samples import loaded, make_kb
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 

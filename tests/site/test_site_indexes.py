@@ -1,9 +1,14 @@
 """Grouping for the indexes: each value its own page (names are data), missing values get their own group."""
 
-from site_samples import synthetic
-
-from postmortem_kb.site.indexes import by_count, group_by, render_archive_pages, render_tag_pages, severity_groups
+from postmortem_kb.site.indexes import (
+    by_count,
+    group_by,
+    render_archive_pages,
+    render_tag_pages,
+    severity_groups,
+)
 from postmortem_kb.site.urls import hashed_slug
+from site_samples import synthetic
 
 
 def test_spellings_that_fold_together_get_pages_of_their_own_and_nothing_is_dropped():
@@ -62,7 +67,6 @@ def test_archive_groups_by_year_and_month_newest_first():
 
 def test_badge_colour_follows_the_configured_rank_and_flags_unknown_levels():
     from markupsafe import Markup
-
     from postmortem_kb.site.blocks import severity_chip
 
     def badge(pm, known) -> str:

@@ -14,10 +14,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from conftest import REPO
 from site_helpers import _env
 from site_samples import make_kb
-
-from conftest import REPO
 
 HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"', re.I)
 

@@ -5,11 +5,10 @@ import posixpath
 
 from hypothesis import given
 from hypothesis import strategies as st
-from site_samples import loaded, make_kb
-
-from postmortem_kb.site.escape import url_slug
+from postmortem_kb.scaffold import url_slug
 from postmortem_kb.site.site_render import render_site
 from postmortem_kb.site.urls import is_item_page, link, page_url
+from site_samples import loaded, make_kb
 
 TODAY = dt.date(2025, 1, 1)
 
@@ -68,10 +67,9 @@ def test_metrics_show_medians_and_90th_percentiles_with_n_and_no_means():
     import random
     import statistics
 
-    from site_samples import synthetic
-
     from postmortem_kb.metrics import format_duration
     from postmortem_kb.site.metrics_page import render_metrics_page
+    from site_samples import synthetic
 
     rng = random.Random(7)
     postmortems = synthetic(60, start_year=2023)

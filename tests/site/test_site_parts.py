@@ -7,8 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.utils import meta
-
-from postmortem_kb.site.parts import END, SECTION_END, TOP, Block, PageShapeError, PageSource
+from postmortem_kb.site.parts import (
+    END,
+    SECTION_END,
+    TOP,
+    Block,
+    PageShapeError,
+    PageSource,
+)
 from postmortem_kb.site.urls import href, page_url
 
 EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html"]

@@ -67,9 +67,8 @@ def test_tickets_become_links_in_the_card_and_the_authors_table_stays_as_written
     import datetime as dt
 
     from conftest import VALID_POSTMORTEM, write
-    from site_samples import loaded, make_kb
-
     from postmortem_kb.site.site_render import render_site
+    from site_samples import loaded, make_kb
 
     root = make_kb(tmp_path / "kb", {"2024-01-09-cache-stampede.md": VALID_POSTMORTEM.replace(
         "| open | OPS-1 |", "| open | OPS-1, https://tracker.example.com/t/9 |")})
@@ -86,9 +85,8 @@ def test_a_translation_and_its_original_link_to_each_other(tmp_path):
     import datetime as dt
 
     from conftest import VALID_POSTMORTEM
-    from site_samples import loaded, make_kb
-
     from postmortem_kb.site.site_render import render_site
+    from site_samples import loaded, make_kb
 
     german = VALID_POSTMORTEM.replace("title: Cache stampede on the session store",
                                       "title: Cache-Ansturm\nlang: de\ntranslation_of: 2024-01-09-cache-stampede")
@@ -111,9 +109,8 @@ def test_a_related_draft_is_marked_as_a_draft(tmp_path):
     import datetime as dt
 
     from conftest import VALID_POSTMORTEM
-    from site_samples import loaded, make_kb
-
     from postmortem_kb.site.site_render import render_site
+    from site_samples import loaded, make_kb
 
     draft = VALID_POSTMORTEM.replace("2024-01-09", "2024-01-02").replace("status: published", "status: draft").replace(
         "title: Cache stampede on the session store", "title: A draft neighbour")

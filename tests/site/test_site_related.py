@@ -2,9 +2,8 @@
 
 import time
 
-from site_samples import loaded, make_kb, synthetic
-
 from postmortem_kb.site.related import related_incidents
+from site_samples import loaded, make_kb, synthetic
 
 
 def test_named_related_come_first_then_most_shared(tmp_path):

@@ -1,7 +1,6 @@
 """The `source_url_template` setting behind the "Edit source" link."""
 
 import pytest
-
 from postmortem_kb.config import DEFAULTS, ConfigError, validate_settings
 
 

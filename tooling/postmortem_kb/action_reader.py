@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import re
 
-from postmortem_kb.action_text import action_heading_status, is_non_action_heading, read_action_item
+from postmortem_kb.action_text import (
+    action_heading_status,
+    is_non_action_heading,
+    read_action_item,
+)
 from postmortem_kb.markdown_blocks import Document, Heading, ListBlock, Table
 from postmortem_kb.model import ActionItem, Postmortem, Section
 

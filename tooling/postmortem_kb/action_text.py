@@ -39,7 +39,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from postmortem_kb.headings import ACTION_ITEMS, DETECTION, RESOLUTION, heading_by_words, heading_words
+from postmortem_kb.headings import (
+    ACTION_ITEMS,
+    DETECTION,
+    RESOLUTION,
+    heading_by_words,
+    heading_words,
+)
 
 DONE, OPEN, IN_PROGRESS, WONTFIX = "done", "open", "in-progress", "wontfix"
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Iterable, Mapping, Sequence
 
 from postmortem_kb.config import KBConfig

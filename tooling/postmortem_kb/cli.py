@@ -16,20 +16,20 @@ import click
 
 from postmortem_kb import __version__
 from postmortem_kb.commands import completion as completion_command
+from postmortem_kb.commands import digest as digest_command
 from postmortem_kb.commands import generate as generate_command
+from postmortem_kb.commands import import_posts as import_command
+from postmortem_kb.commands import init as init_command
 from postmortem_kb.commands import lint as lint_command
 from postmortem_kb.commands import new as new_command
-from postmortem_kb.commands import schema as schema_command
-from postmortem_kb.commands import templates as templates_command
-from postmortem_kb.commands import import_posts as import_command
-from postmortem_kb.commands import timeline as timeline_command
-from postmortem_kb.commands import queries as query_commands
-from postmortem_kb.commands import init as init_command
-from postmortem_kb.commands import show as show_command
 from postmortem_kb.commands import publish as publish_command
-from postmortem_kb.commands import translate as translate_command
+from postmortem_kb.commands import queries as query_commands
 from postmortem_kb.commands import review as review_command
-from postmortem_kb.commands import digest as digest_command
+from postmortem_kb.commands import schema as schema_command
+from postmortem_kb.commands import show as show_command
+from postmortem_kb.commands import templates as templates_command
+from postmortem_kb.commands import timeline as timeline_command
+from postmortem_kb.commands import translate as translate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

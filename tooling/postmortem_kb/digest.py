@@ -26,7 +26,13 @@ from typing import Any, Iterable
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
 from postmortem_kb.model import Postmortem
-from postmortem_kb.review import ReviewEntry, ReviewRules, approvals_of, approval_statuses, review_queue
+from postmortem_kb.review import (
+    ReviewEntry,
+    ReviewRules,
+    approval_statuses,
+    approvals_of,
+    review_queue,
+)
 
 _SINCE = re.compile(r"^(\d+)\s*([dw])$")
 # Block Kit: a section's text holds at most 3,000 characters; a message at most 50 blocks.

@@ -106,7 +106,12 @@ def plan_files(kb: KnowledgeBase, out: Path, on_load_error: str = "fail",
     ProperDocs, "techdocs" for Backstage TechDocs (see site.mkdocs_variant).
     """
     from postmortem_kb.site.indexes import fill_latest
-    from postmortem_kb.site.mkdocs_variant import MkDocsConfigError, dump_config, read_mkdocs_config, variant_for
+    from postmortem_kb.site.mkdocs_variant import (
+        MkDocsConfigError,
+        dump_config,
+        read_mkdocs_config,
+        variant_for,
+    )
     from postmortem_kb.site.site_render import render_site
 
     errors = kb.load_errors()

@@ -36,7 +36,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from postmortem_kb.config import KBConfig, normalise_heading
-from postmortem_kb.lint.textscan import PhraseFinder, code_spans, comment_spans, in_spans
+from postmortem_kb.lint.textscan import (
+    PhraseFinder,
+    code_spans,
+    comment_spans,
+    in_spans,
+)
 from postmortem_kb.model import Postmortem
 from postmortem_kb.redact import Redaction, apply, find_redactions, people_of
 

@@ -36,7 +36,12 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from postmortem_kb.config import KBConfig
-from postmortem_kb.lint.rules_publishing import ipv4_addresses, ipv6_addresses, is_role_address, personal_emails
+from postmortem_kb.lint.rules_publishing import (
+    ipv4_addresses,
+    ipv6_addresses,
+    is_role_address,
+    personal_emails,
+)
 from postmortem_kb.lint.textscan import code_spans, in_spans
 from postmortem_kb.model import Postmortem
 

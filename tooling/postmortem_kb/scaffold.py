@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -104,6 +105,12 @@ def slugify(title: str, limit: int | None = MAX_SLUG, fallback: str = "incident"
     if not slug:
         slug = f"{fallback}-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
     return slug
+
+
+@functools.lru_cache(maxsize=8192)  # tags and services: a few hundred values, on every page that lists them
+def url_slug(value: str) -> str:
+    """The permanent URL segment for a tag or service: /tags/<slug>/ (never cut; `x-<hash>` when no ASCII)."""
+    return slugify(value, limit=None, fallback="x")
 
 
 def template_search_path(config: KBConfig) -> list[Path]:

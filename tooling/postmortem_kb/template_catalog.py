@@ -98,7 +98,11 @@ class TemplateInfo:
 
 def catalog(config: KBConfig) -> list[TemplateInfo]:
     """Every template the knowledge base can use, checked, sorted by name."""
-    from postmortem_kb.scaffold import BUILTIN_TEMPLATES, TEMPLATE_SUFFIX, available_templates
+    from postmortem_kb.scaffold import (
+        BUILTIN_TEMPLATES,
+        TEMPLATE_SUFFIX,
+        available_templates,
+    )
 
     infos = []
     for name, path in sorted(available_templates(config).items()):
@@ -125,7 +129,12 @@ def check_template(config: KBConfig, name: str, path: Path) -> list[str]:
     import datetime as dt
 
     from postmortem_kb.loader import parse_postmortem
-    from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, render_template, template_context
+    from postmortem_kb.scaffold import (
+        NewPostmortem,
+        ScaffoldError,
+        render_template,
+        template_context,
+    )
 
     sample = NewPostmortem(
         title="Sample title", date=dt.date(2024, 1, 1), severity=config.severities[0],

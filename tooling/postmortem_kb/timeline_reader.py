@@ -20,11 +20,36 @@ import re
 from dataclasses import replace
 
 from postmortem_kb.config import KBConfig
-from postmortem_kb.markdown_blocks import Document, Heading, ListBlock, Other, Paragraph, Table
-from postmortem_kb.model import Postmortem, Section, TimelineBlock, TimelineEvent, TimelineZone, as_date
-from postmortem_kb.times import TimeResolver, TimeText, day_marker, leading_time, parse_time_cell
+from postmortem_kb.markdown_blocks import (
+    Document,
+    Heading,
+    ListBlock,
+    Other,
+    Paragraph,
+    Table,
+)
+from postmortem_kb.model import (
+    Postmortem,
+    Section,
+    TimelineBlock,
+    TimelineEvent,
+    TimelineZone,
+    as_date,
+)
+from postmortem_kb.times import (
+    TimeResolver,
+    TimeText,
+    day_marker,
+    leading_time,
+    parse_time_cell,
+)
 from postmortem_kb.zones import (
-    Zone, ZoneStatement, check_statement, find_zone_statements, zone_from_text, zone_of_meta,
+    Zone,
+    ZoneStatement,
+    check_statement,
+    find_zone_statements,
+    zone_from_text,
+    zone_of_meta,
 )
 
 TIMELINE = "Timeline"

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+
 @dataclass(frozen=True)
 class Zone:
     """A zone times are read in.

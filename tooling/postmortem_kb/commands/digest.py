@@ -38,7 +38,13 @@ def digest(ctx, since, output_format, site_url) -> None:
     """
     import datetime as dt
 
-    from postmortem_kb.digest import build_digest, parse_since, render_json, render_markdown, render_slack
+    from postmortem_kb.digest import (
+        build_digest,
+        parse_since,
+        render_json,
+        render_markdown,
+        render_slack,
+    )
     from postmortem_kb.kb import load_knowledge_base
 
     config = kb_config(ctx)

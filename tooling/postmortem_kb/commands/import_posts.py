@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 
 def _describe(post, target: Path, shown_target: str, dry_run: bool) -> list[str]:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 
 def _use_color(choice: str) -> bool:

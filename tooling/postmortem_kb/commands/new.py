@@ -130,7 +130,12 @@ def new(ctx, title, severity, tags, services, authors, date_, template, summary,
     """
     import datetime as dt
 
-    from postmortem_kb.scaffold import NewPostmortem, ScaffoldError, create_postmortem, find_template
+    from postmortem_kb.scaffold import (
+        NewPostmortem,
+        ScaffoldError,
+        create_postmortem,
+        find_template,
+    )
 
     config = kb_config(ctx)
     severities = config.severities
@@ -204,7 +209,12 @@ TIME_LABELS = {"started_at": "Started at", "detected_at": "Detected at", "mitiga
 
 def _read_times(config, day, given: dict, ask: bool) -> dict[str, str]:
     """The incident's times, from the flags and (unless `ask` is off) prompts; ISO 8601 strings by key."""
-    from postmortem_kb.scaffold import INCIDENT_TIMES, TimeInputError, incident_time, iso_moment
+    from postmortem_kb.scaffold import (
+        INCIDENT_TIMES,
+        TimeInputError,
+        incident_time,
+        iso_moment,
+    )
 
     times: dict[str, str] = {}
     notes: set[str] = set()

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 FORMATS = click.Choice(["table", "json", "csv"])
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -225,7 +231,8 @@ def reconcile(ctx, source, exports, write, check, output_format) -> None:
     """
     import json
 
-    from postmortem_kb.reconcile import ReconcileError, read_tracker, reconcile as compare, write_fixes
+    from postmortem_kb.reconcile import ReconcileError, read_tracker, write_fixes
+    from postmortem_kb.reconcile import reconcile as compare
 
     config = kb_config(ctx)
     try:
@@ -283,7 +290,13 @@ def stats(ctx, by, tags, services, severities, statuses, since, until, output_fo
       postmortem stats --by trigger --format csv > triggers.csv
     """
     from postmortem_kb.metrics import format_duration
-    from postmortem_kb.queries import STATS_COLUMNS, STATS_DURATIONS, select, stats as compute_stats, stats_record
+    from postmortem_kb.queries import (
+        STATS_COLUMNS,
+        STATS_DURATIONS,
+        select,
+        stats_record,
+    )
+    from postmortem_kb.queries import stats as compute_stats
     from postmortem_kb.tables import render_table, terminal_width
 
     filters = _filters(tags, services, severities, statuses, since, until)

@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 KIND_LABELS = {"awaiting": "in review", "stale-draft": "stale draft", "missing-approvals": "short of approvals"}
 
@@ -61,7 +67,8 @@ def review(ctx, pm_id, approve, as_name, on, requests, output_format) -> None:
     if not pm_id:
         _show_queue(config, rules, output_format)
         sys.exit(EXIT_OK)
-    from postmortem_kb.review import approve as add_approval, request_review
+    from postmortem_kb.review import approve as add_approval
+    from postmortem_kb.review import request_review
 
     messages = []
     try:
@@ -107,7 +114,13 @@ def _show_one(config, rules, pm_id: str, output_format: str, quiet: bool) -> Non
     import json
 
     from postmortem_kb.kb import load_one
-    from postmortem_kb.review import ReviewError, approvals_of, find_postmortem_file, needs_approvals, reviewers_of
+    from postmortem_kb.review import (
+        ReviewError,
+        approvals_of,
+        find_postmortem_file,
+        needs_approvals,
+        reviewers_of,
+    )
 
     try:
         pm = load_one(find_postmortem_file(config, pm_id), config)

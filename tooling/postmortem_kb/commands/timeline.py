@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 SOURCES = ("slack", "pagerduty", "statuspage", "opsgenie", "csv")
 
@@ -93,9 +99,8 @@ def import_timeline(ctx, pm_id, export, source, since, until, dry_run, users, pi
       postmortem timeline import 2024-03-05-checkout-errors --from pagerduty log_entries.json --since 2024-03-05
       postmortem timeline import 2024-03-05-checkout-errors --from csv events.csv --dry-run
     """
-    import json
-
     import datetime as dt
+    import json
 
     from postmortem_kb.importers import ImportFailure
     from postmortem_kb.importers.timeline_merge import find_postmortem, merge_timeline

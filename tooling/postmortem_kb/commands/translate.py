@@ -6,7 +6,13 @@ import sys
 
 import click
 
-from postmortem_kb.commands.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, fail, kb_config
+from postmortem_kb.commands.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    fail,
+    kb_config,
+)
 
 
 @click.group()
@@ -105,7 +111,12 @@ def status(ctx: click.Context, output_format: str) -> None:
     import json
 
     from postmortem_kb.kb import load_knowledge_base
-    from postmortem_kb.languages import Translations, recorded_hash, source_hash, translation_target
+    from postmortem_kb.languages import (
+        Translations,
+        recorded_hash,
+        source_hash,
+        translation_target,
+    )
     from postmortem_kb.tables import render_table, terminal_width
 
     config = kb_config(ctx)

@@ -28,8 +28,13 @@ from typing import Any
 from postmortem_kb.atomic import create_new
 from postmortem_kb.config import KBConfig
 from postmortem_kb.importers import ImportFailure
-from postmortem_kb.importers.markdown_post import (Finding, ImportedPost, collect_sources, convert_post,
-                                                    section_plan)
+from postmortem_kb.importers.markdown_post import (
+    Finding,
+    ImportedPost,
+    collect_sources,
+    convert_post,
+    section_plan,
+)
 
 ASSETS_FOLDER = "assets"
 # A larger file is not copied into the knowledge base (a screen recording,

@@ -15,7 +15,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, read_export_text, representable
+from postmortem_kb.importers import (
+    ImportFailure,
+    TimelineExport,
+    TimelineRow,
+    read_export_text,
+    representable,
+)
 
 TIME_COLUMNS = ("time", "timestamp", "when", "datetime", "date_time", "date and time", "created_at", "created", "date",
                 "clock")

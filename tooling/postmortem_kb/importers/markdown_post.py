@@ -589,7 +589,12 @@ class SectionPlan:
 def section_plan(config: KBConfig, template: str) -> SectionPlan:
     """Render the template once and read its sections back through the loader."""
     from postmortem_kb.loader import parse_postmortem
-    from postmortem_kb.scaffold import NewPostmortem, find_template, render_template, template_context
+    from postmortem_kb.scaffold import (
+        NewPostmortem,
+        find_template,
+        render_template,
+        template_context,
+    )
     from postmortem_kb.template_catalog import required_sections
 
     path = find_template(config, template)
@@ -1025,7 +1030,7 @@ def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: I
 
 def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, title: _Title, zone: str | None,
                   has_timeline: bool, learned: "LearnedFields | None" = None) -> str:
-    from postmortem_kb.site.escape import url_slug
+    from postmortem_kb.scaffold import url_slug
 
     # Keys whose value v1 holds in full; any other key, and a used key whose
     # value v1 holds in another shape, is kept as it was under `imported`.

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, load_json, parse_instant
+from postmortem_kb.importers import (
+    ImportFailure,
+    TimelineExport,
+    TimelineRow,
+    load_json,
+    parse_instant,
+)
 
 
 def read_opsgenie(path: Path) -> TimelineExport:

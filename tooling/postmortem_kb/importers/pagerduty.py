@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, load_json, parse_instant
+from postmortem_kb.importers import (
+    ImportFailure,
+    TimelineExport,
+    TimelineRow,
+    load_json,
+    parse_instant,
+)
 
 KINDS = {
     "trigger_log_entry": "trigger",

@@ -18,7 +18,12 @@ import html
 import re
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, load_json
+from postmortem_kb.importers import (
+    ImportFailure,
+    TimelineExport,
+    TimelineRow,
+    load_json,
+)
 
 # Messages that record channel housekeeping, not the incident.
 SKIPPED_SUBTYPES = {"channel_join", "channel_leave", "group_join", "group_leave"}

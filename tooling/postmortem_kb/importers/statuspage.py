@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postmortem_kb.importers import ImportFailure, TimelineExport, TimelineRow, load_json, parse_instant
+from postmortem_kb.importers import (
+    ImportFailure,
+    TimelineExport,
+    TimelineRow,
+    load_json,
+    parse_instant,
+)
 
 
 def _incidents(path: Path) -> list[dict]:

@@ -21,11 +21,9 @@ from pathlib import Path
 
 from postmortem_kb.bulk import fewer_collections
 from postmortem_kb.config import ConfigError, KBConfig
-from postmortem_kb.kb import check_collection, display_path, postmortem_files
-from postmortem_kb.lint.cache import LintCache, TrackedIds, entry_for, run_identity
-from postmortem_kb.lint.digests import content_digest
 from postmortem_kb.files import RefusedFile, read_regular
-from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmortem_bytes
+from postmortem_kb.kb import check_collection, display_path, postmortem_files
+
 # Importing the rule modules registers their rules.
 from postmortem_kb.lint import (  # noqa: F401
     rules_actions,
@@ -39,8 +37,11 @@ from postmortem_kb.lint import (  # noqa: F401
     rules_sections,
     rules_times,
 )
+from postmortem_kb.lint.cache import LintCache, TrackedIds, entry_for, run_identity
+from postmortem_kb.lint.digests import content_digest
 from postmortem_kb.lint.registry import RULES, LintContext, Rule, engine_rule
 from postmortem_kb.lint.suppression import read_suppressions
+from postmortem_kb.loader import MAX_FILE_BYTES, load_postmortem, load_postmortem_bytes
 from postmortem_kb.model import WARNING, Diagnostic, Postmortem
 
 UNUSED_SUPPRESSION = "unused-suppression"

@@ -14,7 +14,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from postmortem_kb.model import Postmortem
-from postmortem_kb.schema import FieldValidator, FrontMatterTooComplex, SchemaProblem, to_json_compatible
+from postmortem_kb.schema import (
+    FieldValidator,
+    FrontMatterTooComplex,
+    SchemaProblem,
+    to_json_compatible,
+)
 
 if TYPE_CHECKING:
     from postmortem_kb.lint.registry import LintContext

@@ -18,7 +18,7 @@ from typing import Iterable
 
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.model import WARNING, Postmortem
-from postmortem_kb.site.escape import url_slug
+from postmortem_kb.scaffold import url_slug
 from postmortem_kb.site.urls import MAX_SLUG, RESERVED_SLUGS
 
 # front matter key -> (what one value is called, the folder of its pages, the config attribute naming its values)

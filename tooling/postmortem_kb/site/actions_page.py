@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.blocks import MISSING, Chip, Listing, or_missing, page_title, plural, status_chip
+from postmortem_kb.site.blocks import (
+    MISSING,
+    Chip,
+    Listing,
+    or_missing,
+    page_title,
+    plural,
+    status_chip,
+)
 from postmortem_kb.site.escape import css_token
 from postmortem_kb.site.fragments import fragment
 from postmortem_kb.site.parts import SECTION_END, Block, PageSource

@@ -18,12 +18,25 @@ from typing import Callable, Iterable
 
 from markupsafe import Markup
 
-from postmortem_kb.analysis import NONE, Analysis, analyse, detection_of, factors_of, trigger_of
+from postmortem_kb.analysis import (
+    NONE,
+    Analysis,
+    analyse,
+    detection_of,
+    factors_of,
+    trigger_of,
+)
 from postmortem_kb.config import KBConfig
 from postmortem_kb.metrics import DurationSummary, format_duration
 from postmortem_kb.model import Postmortem
 from postmortem_kb.review import draft_status
-from postmortem_kb.site.blocks import MISSING, format_date, page_title, plural, status_chip
+from postmortem_kb.site.blocks import (
+    MISSING,
+    format_date,
+    page_title,
+    plural,
+    status_chip,
+)
 from postmortem_kb.site.chart_figures import figure, with_narrow
 from postmortem_kb.site.fragments import fragment
 from postmortem_kb.site.parts import SECTION_END, Block, PageSource

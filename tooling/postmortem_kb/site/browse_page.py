@@ -32,11 +32,25 @@ from postmortem_kb.metrics import duration, format_duration
 from postmortem_kb.model import Postmortem
 from postmortem_kb.scaffold import slugify
 from postmortem_kb.site.blocks import (
-    DRAFT, Chip, format_date, incident_duration, page_title, plural, severity_chip, status_chip,
+    DRAFT,
+    Chip,
+    format_date,
+    incident_duration,
+    page_title,
+    plural,
+    severity_chip,
+    status_chip,
 )
 from postmortem_kb.site.fragments import MISSING, fragment
 from postmortem_kb.site.parts import END, Block, PageSource
-from postmortem_kb.site.urls import ARCHIVE_INDEX, BROWSE_DATA, BROWSE_PAGE, BROWSE_SCRIPT, href, postmortem_page
+from postmortem_kb.site.urls import (
+    ARCHIVE_INDEX,
+    BROWSE_DATA,
+    BROWSE_PAGE,
+    BROWSE_SCRIPT,
+    href,
+    postmortem_page,
+)
 
 # Rows the page itself holds, for reading without JavaScript (and before
 # the data has loaded): newest first. The rest are on the archive pages.

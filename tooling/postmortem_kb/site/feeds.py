@@ -31,7 +31,8 @@ from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import is_open, is_overdue
 from postmortem_kb.metrics import DURATIONS
 from postmortem_kb.model import Diagnostic, Postmortem
-from postmortem_kb.records import model_record, postmortem_record as base_record
+from postmortem_kb.records import model_record
+from postmortem_kb.records import postmortem_record as base_record
 from postmortem_kb.site.urls import FEED, page_url, postmortem_page
 
 API_VERSION = 1

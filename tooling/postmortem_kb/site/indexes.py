@@ -16,16 +16,27 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from postmortem_kb.kb import KnowledgeBase
+from postmortem_kb.markdown_text import md_text
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, Listing, page_title, plural
-from postmortem_kb.site.escape import md_text
 from postmortem_kb.site.parts import END, SECTION_END, PageSource
-from postmortem_kb.site.urls import (
-    ACTIONS_PAGE, ARCHIVE_INDEX, LOAD_ERRORS_PAGE, METRICS_PAGE, NONE_SLUG, SERVICES_INDEX, SEVERITIES_INDEX,
-    TAGS_INDEX, allocate_slugs, link, year_page,
-)
+
 # The browse page and its filters (B).
-from postmortem_kb.site.urls import BROWSE_PAGE, filter_query
+from postmortem_kb.site.urls import (
+    ACTIONS_PAGE,
+    ARCHIVE_INDEX,
+    BROWSE_PAGE,
+    LOAD_ERRORS_PAGE,
+    METRICS_PAGE,
+    NONE_SLUG,
+    SERVICES_INDEX,
+    SEVERITIES_INDEX,
+    TAGS_INDEX,
+    allocate_slugs,
+    filter_query,
+    link,
+    year_page,
+)
 
 Values = Callable[[Postmortem], list[str]]
 LATEST_MARKER = "<!-- postmortems:latest -->"

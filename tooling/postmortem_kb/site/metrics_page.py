@@ -17,14 +17,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from postmortem_kb.markdown_text import md_text
 from postmortem_kb.metrics import (
-    NONE_KEY, ROLLING_DAYS, Aggregate, DurationSummary, by_quarter, by_severity, format_duration,
-    month_ends, month_key, overall, rolling,
+    NONE_KEY,
+    ROLLING_DAYS,
+    Aggregate,
+    DurationSummary,
+    by_quarter,
+    by_severity,
+    format_duration,
+    month_ends,
+    month_key,
+    overall,
+    rolling,
 )
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site.blocks import MISSING, page_title, plural
 from postmortem_kb.site.chart_figures import figure, with_narrow
-from postmortem_kb.site.escape import md_text
 from postmortem_kb.site.indexes import Group, by_count, service_groups, tag_groups
 from postmortem_kb.site.urls import METRICS_PAGE, NONE_SLUG, link
 

@@ -12,7 +12,6 @@ from importlib import resources
 from pathlib import Path
 
 from postmortem_kb.config import KBConfig
-
 from postmortem_kb.markdown_text import md_text
 from postmortem_kb.model import ERROR, Diagnostic, Postmortem
 from postmortem_kb.site.blocks import page_title

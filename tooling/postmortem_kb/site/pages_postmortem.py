@@ -17,17 +17,23 @@ from urllib.parse import quote, urlsplit
 
 from postmortem_kb.languages import language_of
 from postmortem_kb.metrics import duration, format_duration
-from postmortem_kb.review import draft_status
 from postmortem_kb.model import Postmortem
+from postmortem_kb.review import draft_status
 from postmortem_kb.site.blocks import (
-    MISSING, format_date, format_moment, incident_duration, page_title, severity_chip, status_chip,
+    MISSING,
+    format_date,
+    format_moment,
+    incident_duration,
+    page_title,
+    severity_chip,
+    status_chip,
 )
 from postmortem_kb.site.fragments import fragment
 from postmortem_kb.site.parts import END, TOP, Block, PageSource
 from postmortem_kb.site.related import Related
-from postmortem_kb.site.urls import href, postmortem_page, service_page, tag_page
 from postmortem_kb.site.timeline_marks import timeline_block
-from postmortem_kb.tickets import tickets_in, ticket_url
+from postmortem_kb.site.urls import href, postmortem_page, service_page, tag_page
+from postmortem_kb.tickets import ticket_url, tickets_in
 
 if TYPE_CHECKING:
     from postmortem_kb.config import KBConfig

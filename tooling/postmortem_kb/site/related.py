@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from postmortem_kb.model import Postmortem
-from postmortem_kb.site.escape import url_slug
+from postmortem_kb.scaffold import url_slug
 
 TOP_RELATED = 5
 NEIGHBOURS = 40

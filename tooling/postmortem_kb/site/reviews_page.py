@@ -15,9 +15,22 @@ from dataclasses import dataclass
 from postmortem_kb.config import DEFAULTS, KBConfig
 from postmortem_kb.model import Postmortem
 from postmortem_kb.review import (
-    AWAITING, MISSING_APPROVALS, STALE_DRAFT, ReviewEntry, ReviewRules, review_queue,
+    AWAITING,
+    MISSING_APPROVALS,
+    STALE_DRAFT,
+    ReviewEntry,
+    ReviewRules,
+    review_queue,
 )
-from postmortem_kb.site.blocks import MISSING, Chip, format_date, page_title, plural, severity_chip, status_chip
+from postmortem_kb.site.blocks import (
+    MISSING,
+    Chip,
+    format_date,
+    page_title,
+    plural,
+    severity_chip,
+    status_chip,
+)
 from postmortem_kb.site.fragments import fragment
 from postmortem_kb.site.parts import SECTION_END, Block, PageSource
 from postmortem_kb.site.urls import REVIEWS_PAGE, href, postmortem_page

@@ -38,30 +38,66 @@ from typing import Any, Callable, Hashable, Iterable
 
 from postmortem_kb.config import KBConfig
 from postmortem_kb.kb import KnowledgeBase
+
+# The review queue, the analysis page, one postmortem's model as data, tickets and languages (D).
+from postmortem_kb.languages import Translations
 from postmortem_kb.metrics import durations
 from postmortem_kb.model import Postmortem
 from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
+from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
 from postmortem_kb.site.blocks import Listing, format_date, incident_duration
-from postmortem_kb.site.feeds import record_json, render_api_json, render_atom_feed
-from postmortem_kb.site.metrics_page import MetricsPart, metrics_page, time_sections, top_sections
-from postmortem_kb.site.pages import published_assets, render_failed_postmortem, render_load_errors, stylesheet
-from postmortem_kb.site.timeline_marks import TIMELINE_SCRIPT, timeline_script
-from postmortem_kb.site.pages_postmortem import PostmortemPageContext, render_postmortem, source_path
+
+# The browse page (B).
+from postmortem_kb.site.browse_page import (
+    NO_SCRIPT_ROWS,
+    browse_data,
+    browse_script,
+    render_browse_page,
+)
+from postmortem_kb.site.feeds import (
+    model_json,
+    record_json,
+    render_api_json,
+    render_atom_feed,
+)
+from postmortem_kb.site.metrics_page import (
+    MetricsPart,
+    metrics_page,
+    time_sections,
+    top_sections,
+)
+from postmortem_kb.site.pages import (
+    published_assets,
+    render_failed_postmortem,
+    render_load_errors,
+    stylesheet,
+)
+from postmortem_kb.site.pages_postmortem import (
+    PostmortemPageContext,
+    render_postmortem,
+    source_path,
+)
 from postmortem_kb.site.parts import MkDocsPage, PageSource
 from postmortem_kb.site.related import RelatedIndex, related_keys
-from postmortem_kb.site.urls import (
-    ACTIONS_PAGE, API_JSON, FEED, LOAD_ERRORS_PAGE, METRICS_PAGE, STYLESHEET, postmortem_page,
-)
-# The review queue, the analysis page, one postmortem's model as data, tickets and languages (D).
-from postmortem_kb.languages import Translations
-from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
-from postmortem_kb.site.feeds import model_json
 from postmortem_kb.site.reviews_page import render_reviews_page
-from postmortem_kb.site.urls import ANALYSIS_PAGE, REVIEWS_PAGE, api_postmortem
-# The browse page (B).
-from postmortem_kb.site.browse_page import NO_SCRIPT_ROWS, browse_data, browse_script, render_browse_page
-from postmortem_kb.site.urls import BROWSE_DATA, BROWSE_PAGE, BROWSE_SCRIPT, allocate_slugs
+from postmortem_kb.site.timeline_marks import TIMELINE_SCRIPT, timeline_script
+from postmortem_kb.site.urls import (
+    ACTIONS_PAGE,
+    ANALYSIS_PAGE,
+    API_JSON,
+    BROWSE_DATA,
+    BROWSE_PAGE,
+    BROWSE_SCRIPT,
+    FEED,
+    LOAD_ERRORS_PAGE,
+    METRICS_PAGE,
+    REVIEWS_PAGE,
+    STYLESHEET,
+    allocate_slugs,
+    api_postmortem,
+    postmortem_page,
+)
 
 Content = str | bytes | PageSource | MkDocsPage
 Hook = Callable[[Postmortem], None]

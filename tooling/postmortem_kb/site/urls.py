@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from urllib.parse import urlencode
 from typing import Iterable, Mapping, Sequence
+from urllib.parse import urlencode
 
-from postmortem_kb.site.escape import url_slug
+from postmortem_kb.scaffold import url_slug
 
 STYLESHEET = "assets/postmortem-kb.css"
 TAGS_INDEX = "tags/index.md"
