@@ -82,3 +82,15 @@ def test_search_bench_measures_pagefind_and_lunr_in_a_browser():
     assert re.search(r"pagefind +build +[\d.]+ s; index on disk +[\d.]+ MB; results +[\d.]+ s after typing", out)
     assert re.search(r"lunr +build", out) and "first search downloads" in out
     assert "lunr/pagefind:" in out
+
+
+def test_browse_bench_measures_first_load_bytes_and_filter_time_in_a_browser():
+    chromium = os.environ.get("POSTMORTEM_KB_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but no Chromium for the browse bench")
+        pytest.skip(f"Chromium not found at {chromium}; install it with `apt-get install chromium`")
+    out = run("browse_bench.py", "--count", "30", "--visits", "1", "--chromium", chromium)
+    assert re.search(r"first load of /postmortems/: [\d.]+ MB", out)
+    assert re.search(r"filter change, median: [\d.]+ ms", out)
+    assert re.search(r"severity=SEV1: [\d.]+ ms \([\d.]+ ms script\), \d+ rows match", out)

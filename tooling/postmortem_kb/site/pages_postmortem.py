@@ -11,7 +11,6 @@ section spans; nothing here reads the markdown again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
@@ -202,17 +201,3 @@ def source_line(context: PostmortemPageContext) -> str:
     if context.source_url_template:
         edit_url = context.source_url_template.format(path=quote(context.source, safe="/"))
     return fragment("source.html", path=context.source, edit_url=edit_url)
-
-
-def source_path(pm: Postmortem, root: Path) -> str:
-    """The file's path in the repository, as `postmortems/<id>.md`."""
-    # The loader gives paths under the (resolved) root; resolving (two
-    # system calls a path component) is only the fallback.
-    try:
-        return pm.path.relative_to(root).as_posix()
-    except ValueError:
-        pass
-    try:
-        return pm.path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return pm.path.name

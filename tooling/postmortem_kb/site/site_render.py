@@ -43,6 +43,7 @@ from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.languages import Translations
 from postmortem_kb.metrics import durations
 from postmortem_kb.model import Postmortem
+from postmortem_kb.records import relative_path
 from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
@@ -76,7 +77,6 @@ from postmortem_kb.site.pages import (
 from postmortem_kb.site.pages_postmortem import (
     PostmortemPageContext,
     render_postmortem,
-    source_path,
 )
 from postmortem_kb.site.parts import MkDocsPage, PageSource
 from postmortem_kb.site.related import RelatedIndex, related_keys
@@ -360,7 +360,7 @@ class SiteRender:
     def _source(self, pm: Postmortem) -> str:
         source = self._sources.get(pm.id)
         if source is None:
-            source = self._sources[pm.id] = source_path(pm, self.config.root)
+            source = self._sources[pm.id] = relative_path(pm, self.config.root)
         return source
 
     def _times_facet(self, pm: Postmortem) -> tuple:
