@@ -196,7 +196,7 @@ def render_analysis_page(postmortems: list[Postmortem], config: KBConfig, today:
 
     # -- detection ----------------------------------------------------------
     parts.append("## How incidents were detected, and how long it took\n")
-    parts.append("Time to detect runs from `started_at` to `detected_at`: median / 90th percentile "
+    parts.append("Time to detect runs from `started_at` to `detected_at`: median / p90 "
                  "(*n*: incidents with both times).\n")
     if found.detection:
         rows = [[Cell(d.method), Cell(d.description or MISSING),

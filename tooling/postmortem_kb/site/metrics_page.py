@@ -49,7 +49,7 @@ NO_SEVERITY = "(no severity)"
 ROLLING_SHOWN = 12
 _DURATION_LABELS = (("Time to detect", "time_to_detect"), ("Time to mitigate", "time_to_mitigate"),
                     ("Time to resolve", "time_to_resolve"))
-_CELL_NOTE = "\nEach time: median / 90th percentile (*n*: postmortems with both times).\n"
+_CELL_NOTE = "\nEach time: median / p90, the time nine in ten stayed within (*n*: postmortems with both times).\n"
 
 
 @dataclass
@@ -130,7 +130,7 @@ def time_sections(postmortems: list[Postmortem], configured: Sequence[str]) -> M
     out.append(
         f"Computed from {plural(len(postmortems), 'postmortem')}.{undated_note} "
         "Time to detect runs from `started_at` to `detected_at`, time to resolve from `started_at` to `resolved_at`; "
-        "times are medians and 90th percentiles (a mean would follow one long outage); a postmortem without both "
+        "times are medians and p90s, the time nine in ten incidents stayed within (a mean would follow one long outage); a postmortem without both "
         "times does not count towards them, and *n* says how many did.\n"
     )
 
@@ -221,7 +221,7 @@ def _cell(summary: DurationSummary) -> str:
 
 
 def _overall_table(everything: Aggregate) -> str:
-    lines = ["| Time | Median | 90th percentile | n |", "|---|---|---|---|"]
+    lines = ["| Time | Median | p90 | n |", "|---|---|---|---|"]
     for label, name in _DURATION_LABELS:
         summary = everything.summary(name)
         lines.append(f"| {label} | {format_duration(summary.median, MISSING)} | "
@@ -246,7 +246,7 @@ def _time_chart(charts, rows: list[Aggregate], axis: str, path: str, svgs: dict[
         charts.Series("median time to resolve", amounts(medians["time_to_resolve"]), charts.RESOLVE_COLOUR),
     ]
     alt = (f"Bar chart of the median time to detect and the median time to resolve, in {unit}, by {axis}, "
-           f"for {len(rows)} {axis} values. The table below has the same medians, the 90th percentiles "
+           f"for {len(rows)} {axis} values. The table below has the same medians, the p90s "
            "and how many postmortems each uses.")
     svgs[path] = functools.partial(charts.grouped_bars, categories, series, unit, alt)
     return _chart(path, alt)
