@@ -21,6 +21,16 @@ from conftest import REPO
 BENCH = REPO / "bench"
 
 
+def chromium_for(bench: str) -> str:
+    """Debian's Chromium for a browser bench: skipped without it, failed without it under CI=true."""
+    chromium = os.environ.get("POSTMORTEM_KB_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but no Chromium for the {bench}")
+        pytest.skip(f"Chromium not found at {chromium}; install it with `apt-get install chromium`")
+    return chromium
+
+
 def run(script: str, *args: str, timeout: int = 600) -> str:
     result = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
                             timeout=timeout, cwd=REPO)
@@ -73,11 +83,7 @@ def test_startup_bench_times_help_and_new_against_import_click():
 
 
 def test_search_bench_measures_pagefind_and_lunr_in_a_browser():
-    chromium = os.environ.get("POSTMORTEM_KB_CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).is_file():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but no Chromium for the search bench")
-        pytest.skip(f"Chromium not found at {chromium}; install it with `apt-get install chromium`")
+    chromium = chromium_for("search bench")
     out = run("search_bench.py", "--count", "30", "--chromium", chromium)
     assert re.search(r"pagefind +build +[\d.]+ s; index on disk +[\d.]+ MB; results +[\d.]+ s after typing", out)
     assert re.search(r"lunr +build", out) and "first search downloads" in out
@@ -85,11 +91,7 @@ def test_search_bench_measures_pagefind_and_lunr_in_a_browser():
 
 
 def test_browse_bench_measures_first_load_bytes_and_filter_time_in_a_browser():
-    chromium = os.environ.get("POSTMORTEM_KB_CHROMIUM", "/usr/bin/chromium")
-    if not Path(chromium).is_file():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but no Chromium for the browse bench")
-        pytest.skip(f"Chromium not found at {chromium}; install it with `apt-get install chromium`")
+    chromium = chromium_for("browse bench")
     out = run("browse_bench.py", "--count", "30", "--visits", "1", "--chromium", chromium)
     assert re.search(r"first load of /postmortems/: [\d.]+ MB", out)
     assert re.search(r"filter change, median: [\d.]+ ms", out)

@@ -93,3 +93,12 @@ def test_slug_allocation_is_one_to_one_bounded_and_independent_of_order():
     assert first["server-infra"] == "server-infra" and first["db"] == "db" and first["a--b"] == "a-b"
     for order in itertools.islice(itertools.permutations(values), 0, 2000, 97):
         assert allocate_slugs(order) == first
+
+
+def test_a_listing_marks_the_lifecycles_own_first_status_as_the_draft():
+    from postmortem_kb.site.blocks import Listing
+
+    wip, published = synthetic(2)
+    wip.meta["status"], published.meta["status"] = "wip", "draft"
+    rows = {pm.meta["status"]: str(Listing(draft="wip").row("tags/x.md", pm)) for pm in (wip, published)}
+    assert 'class="pm-row-draft"' in rows["wip"] and 'class="pm-row-draft"' not in rows["draft"]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from postmortem_kb.config import KBConfig
 from postmortem_kb.ledger import LedgerEntry, ledger
 from postmortem_kb.model import Postmortem
+from postmortem_kb.review import draft_status
 from postmortem_kb.site.blocks import (
     MISSING,
     Chip,
@@ -108,7 +109,7 @@ def render_actions_page(postmortems: list[Postmortem], config: KBConfig, today: 
     out.parts += [_table(closed_entries, config, directory_urls), ""] if closed_entries else [f"{MISSING}\n"]
     out.parts.append(f"## Postmortems without action items ({len(without)})\n")
     if without:
-        listing = listing or Listing(config.severities, directory_urls)
+        listing = listing or Listing(config.severities, directory_urls, draft_status(config))
         out.parts += [listing.table(ACTIONS_PAGE, without, presorted=True, at=SECTION_END), ""]
     else:
         out.parts.append("Every postmortem lists at least one action item.\n")

@@ -98,6 +98,7 @@ def severity_chip(pm: Postmortem, known: Sequence[str] | None = None) -> Chip:
     return Chip(classes + rank, pm.severity)
 
 
+# The lifecycle's first status (`review.draft_status`); "draft" unless a team renames it.
 DRAFT = "draft"
 
 
@@ -118,9 +119,11 @@ class Listing:
     `forget` drops the rows of postmortems that changed.
     """
 
-    def __init__(self, known_severities: Iterable[str] | None = None, directory_urls: bool = True):
+    def __init__(self, known_severities: Iterable[str] | None = None, directory_urls: bool = True,
+                 draft: str = DRAFT):
         self.known = tuple(known_severities) if known_severities is not None else None
         self.directory_urls = directory_urls
+        self.draft = draft
         self._rows: dict[tuple[str, str], Markup] = {}
 
     def table(self, from_page: str, postmortems: list[Postmortem], presorted: bool = False, at: str = END) -> Block:
@@ -133,7 +136,7 @@ class Listing:
         if row is None:
             row = self._rows[(pm.id, link)] = fragment(
                 "listing_row.html", date=format_date(pm), severity=severity_chip(pm, self.known),
-                status=status_chip(pm), draft=pm.status == DRAFT, href=link,
+                status=status_chip(pm), draft=pm.status == self.draft, href=link,
                 title=pm.title, summary=or_missing(pm.summary), duration=incident_duration(pm))
         return row
 

@@ -162,9 +162,9 @@ def _minutes(pm: Postmortem, name: str) -> int | None:
 
 
 def render_browse_page(postmortems: list[Postmortem], severities: Sequence[str], directory_urls: bool = True,
-                       no_script_rows: int = NO_SCRIPT_ROWS) -> PageSource:
+                       no_script_rows: int = NO_SCRIPT_ROWS, draft: str = DRAFT) -> PageSource:
     shown = postmortems[:no_script_rows]
-    rows = [_row(pm, severities, directory_urls) for pm in shown]
+    rows = [_row(pm, severities, directory_urls, draft) for pm in shown]
     total = len(postmortems)
     if total > len(shown):
         note = (f"Without JavaScript this table shows the newest {len(shown)} of {plural(total, 'postmortem')}; "
@@ -184,10 +184,10 @@ def render_browse_page(postmortems: list[Postmortem], severities: Sequence[str],
                        Block(block, END), ""])
 
 
-def _row(pm: Postmortem, severities: Sequence[str], directory_urls: bool) -> Markup:
+def _row(pm: Postmortem, severities: Sequence[str], directory_urls: bool, draft: str) -> Markup:
     return fragment(
         "browse_row.html", date=format_date(pm), severity=severity_chip(pm, severities), status=status_chip(pm),
-        draft=pm.status == DRAFT, href=href(BROWSE_PAGE, postmortem_page(pm.id), directory_urls), title=pm.title,
+        draft=pm.status == draft, href=href(BROWSE_PAGE, postmortem_page(pm.id), directory_urls), title=pm.title,
         values=[*pm.tags, *pm.services], duration=incident_duration(pm),
         detect=format_duration(duration(pm, "time_to_detect"), MISSING),
     )

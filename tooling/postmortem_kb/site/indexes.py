@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Sequence
 from postmortem_kb.kb import KnowledgeBase
 from postmortem_kb.markdown_text import md_text
 from postmortem_kb.model import Postmortem
+from postmortem_kb.review import draft_status
 from postmortem_kb.site.blocks import MISSING, Listing, page_title, plural
 from postmortem_kb.site.parts import END, SECTION_END, PageSource
 
@@ -318,7 +319,7 @@ def render_latest(kb: KnowledgeBase, from_page: str = "index.md", count: int = L
         out.append("No postmortems yet. Write the first with `postmortem new \"Title\"`.\n")
     else:
         # Blank lines around it: a raw HTML block must not touch the author's text.
-        listing = Listing(kb.config.severities, directory_urls)
+        listing = Listing(kb.config.severities, directory_urls, draft_status(kb.config))
         out.append("\n" + listing.table(from_page, latest, presorted=True).html + "\n")
     return "\n".join(out)
 

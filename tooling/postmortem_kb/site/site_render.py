@@ -44,6 +44,7 @@ from postmortem_kb.languages import Translations
 from postmortem_kb.metrics import durations
 from postmortem_kb.model import Postmortem
 from postmortem_kb.records import relative_path
+from postmortem_kb.review import draft_status
 from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
@@ -161,7 +162,7 @@ class SiteRender:
         self._records_day: dt.date | None = None
         self._related: RelatedIndex | None = None
         self._parts: dict[str, tuple[Hashable, MetricsPart]] = {}
-        self._listing = Listing(config.severities, options.directory_urls)
+        self._listing = Listing(config.severities, options.directory_urls, draft_status(config))
 
     def render(self, kb: KnowledgeBase, today: dt.date | None = None, changed: Iterable[str] | None = None,
                prepare: Hook | None = None, release: Hook | None = None) -> Rendered:
@@ -310,7 +311,8 @@ class SiteRender:
                            for pm in postmortems)
         # The page holds the newest rows and the count; the data holds every row.
         page(BROWSE_PAGE, (len(postmortems), browse_key[:NO_SCRIPT_ROWS]),
-             lambda: render_browse_page(postmortems, severities, options.directory_urls))
+             lambda: render_browse_page(postmortems, severities, options.directory_urls,
+                                                draft=draft_status(self.config)))
         page(BROWSE_DATA, browse_key, lambda: browse_data(postmortems, self.config, options.directory_urls))
         page(BROWSE_SCRIPT, None, browse_script)
         page(STYLESHEET, None, stylesheet)
