@@ -288,6 +288,16 @@ def test_secret_shapes_are_found_wherever_they_are(kb, secret, where):
     assert [f for f in json.loads(result.stdout) if f["rule"] == "secret"], (where, secret)
 
 
+@covers("secret-shapes")
+def test_a_secret_after_letters_whose_lower_case_is_longer_is_found_at_its_place():
+    """`İ` lowers to two characters: offsets into the lowered text would point past the secret."""
+    from postmortem_kb.lint.secrets import find_extra_secrets
+
+    text = "İstanbul İzmir İnebolu İskele İğdır\nThe db password: hunter2horse was pasted.\n"
+    assert [(offset, kind) for offset, kind in find_extra_secrets(text)] == \
+        [(text.index("hunter2horse"), "password value")]
+
+
 IDS_THAT_ARE_NOT_SECRETS = """
 - 10:02 deploy of commit 9fceb02d0ae598e95dc970b74767f19372d61af8 (sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855)
 - request_id: 123e4567-e89b-12d3-a456-426614174000, trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7

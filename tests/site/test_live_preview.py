@@ -9,6 +9,7 @@ runs a real `mkdocs serve` and polls it over HTTP.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -62,9 +63,15 @@ class Preview:
 
 
 def clean_build(root: Path, site: Path) -> None:
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
-    config.site_url = SERVE_URL
-    build(config, serve_url=SERVE_URL)
+    """A build in a process of its own: in this one, MkDocs hands back the preview's plugin instance."""
+    config = root / "mkdocs.clean.yml"  # the knowledge base's config with the preview's site_url
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_url: {SERVE_URL}\n", encoding="utf-8")
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config),
+                                 "--site-dir", str(site)], cwd=root, capture_output=True, text=True, env=_env())
+    finally:
+        config.unlink()
+    assert result.returncode == 0, result.stderr
 
 
 def differences(site: Path, clean: Path) -> list[str]:
@@ -133,6 +140,45 @@ def test_a_new_title_reaches_the_pages_that_list_or_relate_to_it(preview, tmp_pa
     assert not unrelated & written, "a postmortem page that does not show it is not rebuilt"
     clean_build(preview.root, tmp_path / "clean")
     assert differences(preview.site, tmp_path / "clean") == []
+
+
+def test_the_review_queue_follows_a_status_and_an_approval_and_only_those(preview, tmp_path):
+    preview.build()
+    target = next(path for path in sorted((preview.root / "postmortems").glob("20*.md"))
+                  if "approvals:" not in path.read_text(encoding="utf-8"))
+    text = target.read_text(encoding="utf-8")
+    reviews = "reviews/index.html"
+    # A tag edit changes nothing the queue shows: its page is not rebuilt.
+    target.write_text(text.replace("\ntags: [", "\ntags: [queue-neutral, ", 1), encoding="utf-8")
+    assert reviews not in preview.build()
+    # Into review: the queue lists it; an approval changes its count.
+    status = re.search(r"^status: .*$", text, re.M)
+    in_review = text.replace(status.group(0), "status: in-review") if status else \
+        text.replace("\ntitle:", "\nstatus: in-review\ntitle:", 1)
+    target.write_text(in_review, encoding="utf-8")
+    assert reviews in preview.build()
+    assert target.stem in (preview.site / reviews).read_text(encoding="utf-8")
+    target.write_text(in_review.replace("\ntitle:", "\napprovals: [{by: zora, date: 2024-05-01}]\ntitle:", 1),
+                      encoding="utf-8")
+    assert reviews in preview.build()
+    clean_build(preview.root, tmp_path / "clean")
+    assert differences(preview.site, tmp_path / "clean") == []
+
+
+def test_a_serve_that_is_not_dirty_renders_every_page_each_time(tmp_path):
+    """Without `--dirty` MkDocs renders every page again: each gets its whole markdown every time."""
+    root = make_kb(tmp_path / "kb")
+    site = tmp_path / "site"
+    plugin = None
+    for _ in range(2):
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        config.site_url = SERVE_URL
+        if plugin is None:
+            config.plugins.on_startup(command="serve", dirty=False)
+        plugin = config.plugins["postmortems"]
+        build(config, serve_url=SERVE_URL, dirty=False)
+    clean_build(root, tmp_path / "clean")
+    assert differences(site, tmp_path / "clean") == []
 
 
 def test_a_broken_file_shows_its_error_at_its_own_url_and_comes_back_when_fixed(preview, tmp_path):

@@ -204,6 +204,20 @@ def find_codeowners(root: Path) -> tuple[Path, Path] | None:
     return None
 
 
+def codeowners_signature(config: KBConfig) -> tuple | None:
+    """What tells a preview that the CODEOWNERS deciding approvals changed (None: not used, or no file)."""
+    if config.review.get("approvers") != "codeowners":
+        return None
+    found = find_codeowners(config.root)
+    if found is None:
+        return None
+    try:
+        info = found[0].stat()
+    except OSError:
+        return None
+    return str(found[0]), info.st_size, info.st_mtime_ns, info.st_ino
+
+
 def load_codeowners(root: Path) -> CodeOwners | None:
     found = find_codeowners(root)
     if found is None:
@@ -325,6 +339,16 @@ class ReviewRules:
                 seen.add(key)
                 counted.append(approval)
         return ApprovalState(self.required(pm), counted, by_author, not_allowed, may_approve, problem)
+
+
+def review_facts(pm: Postmortem) -> tuple:
+    """Everything of a postmortem that its place in the review queue depends on (a preview's page key).
+
+    The queue reads these and nothing else of the file: a postmortem whose
+    facts are unchanged keeps its row, whatever else its edit changed.
+    """
+    return (pm.id, pm.relpath, pm.failed, pm.title, pm.date, pm.severity, pm.status, repr(pm.meta.get("approvals")),
+            tuple(reviewers_of(pm)), tuple(pm.authors), tuple(pm.services))
 
 
 def needs_approvals(pm: Postmortem, config: KBConfig) -> bool:

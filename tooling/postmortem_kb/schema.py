@@ -174,6 +174,52 @@ def _freeze(value: Any) -> Any:
 # position; an array schema using one is validated whole, never item by item.
 _ITEMS_TOGETHER = {"prefixItems", "contains", "minContains", "maxContains", "uniqueItems", "unevaluatedItems"}
 
+# JSON Schema's name for the type of a value from YAML (bool before int: True is an int in Python).
+_JSON_TYPES = ((bool, "boolean"), (str, "string"), (int, "integer"), (float, "number"), (list, "array"),
+               (dict, "object"), (type(None), "null"))
+# A property schema made only of these keywords can be found valid without jsonschema (`_PlainField`).
+_PLAIN_KEYWORDS = {"type", "minLength", "format", "description", "title"}
+
+
+def _json_type(value: Any) -> str | None:
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
+    return None
+
+
+class _PlainField:
+    """A field whose schema says only its type, a minimal length and a format (title, summary, started_at...).
+
+    Such values are mostly unique to their file, so the memo does not
+    help them, and a jsonschema call costs more than lint's rules do for a
+    whole file. `valid` answers only "surely valid"; anything else goes to
+    jsonschema, which words the error.
+    """
+
+    def __init__(self, schema: dict[str, Any], format_checker) -> None:
+        types = schema.get("type")
+        self.types = {types} if isinstance(types, str) else set(types or ())
+        if "integer" in self.types:
+            self.types.add("number")  # unused by our schema, but keeps the check sound
+        self.min_length = schema.get("minLength", 0)
+        self.format = schema.get("format")
+        self.format_checker = format_checker
+
+    @staticmethod
+    def fits(schema: dict[str, Any]) -> bool:
+        return set(schema) <= _PLAIN_KEYWORDS and "type" in schema
+
+    def valid(self, value: Any) -> bool:
+        kind = _json_type(value)
+        if kind not in self.types and not (kind == "integer" and "number" in self.types):
+            return False
+        if kind != "string":
+            return True  # minLength and format apply to strings only
+        if len(value) < self.min_length:
+            return False
+        return self.format is None or self.format_checker.conforms(value, self.format)
+
 
 class FieldValidator:
     """Checks front matter values field by field against the schema's properties, with jsonschema.
@@ -208,10 +254,15 @@ class FieldValidator:
             else:
                 self._whole[key] = full.evolve(schema=sub)
         self._memo: dict[tuple, list[SchemaProblem]] = {}
+        self._plain = {key: _PlainField(self.schema["properties"][key], full.format_checker)
+                       for key in self._whole if _PlainField.fits(self.schema["properties"][key])}
 
     def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []
         for key, value in meta.items():
+            plain = self._plain.get(key)
+            if plain is not None and plain.valid(value):
+                continue
             if key in self._whole:
                 found.extend(self._check(self._whole[key], (key, _freeze(value)), value, (key,)))
             elif key in self._container:

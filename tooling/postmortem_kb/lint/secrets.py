@@ -82,6 +82,10 @@ _TOKEN_PREFIXES = ("github_pat_", "xapp-", "xoxe", "AIza", "ya29.", "dop_v1_", "
                    "shpss_", "hvs.", "hvb.", "sk-ant-", "glsa_", "lin_api_", "PMAK-", "ATATT3", "dp.pt.",
                    "AccountKey=", "SharedAccessKey=")
 _KEYWORD_PARTS = ("pass", "pwd", "secret", "key", "token", "credential")
+# One pass of the regular expression engine finds them all (a loop over lines and words cost more than the rest).
+_KEYWORD = re.compile("|".join(_KEYWORD_PARTS))
+_KEYWORD_ANY_CASE = re.compile("|".join(_KEYWORD_PARTS), re.IGNORECASE)
+_TOKEN_PREFIX = re.compile("|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES))
 
 
 def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
@@ -93,7 +97,7 @@ def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
         for match in _ASSIGNMENT.finditer(chunk):
             if _secret_like(match.group("value")):
                 yield offset + match.start("value"), f"{match.group('key')} value"
-    if any(prefix in text for prefix in _TOKEN_PREFIXES):
+    if _TOKEN_PREFIX.search(text):
         for match in _TOKENS.finditer(text):
             yield match.start(), "access token"
 
@@ -101,25 +105,19 @@ def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
 def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
     """(offset, text) of each line naming a secret keyword, with the line after (a YAML value may sit there)."""
     lower = text.lower()
-    if not any(part in lower for part in _KEYWORD_PARTS):
-        return
-    lines = lower.split("\n")
-    offset = 0
-    starts = []
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    starts.append(offset)
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if any(part in line for part in _KEYWORD_PARTS):
-            end = min(index + 2, len(lines))
-            # Through the line after; the next chunk starts after it (no match is reported twice).
-            yield starts[index], text[starts[index]:starts[end] - 1]
-            index = end
-            continue
-        index += 1
+    # Lower case keeps offsets unless a letter lowers to two (`İ`); the slower case-blind search serves then.
+    keywords = _KEYWORD.finditer(lower) if len(lower) == len(text) else _KEYWORD_ANY_CASE.finditer(text)
+    resume = 0
+    for keyword in keywords:
+        if keyword.start() < resume:
+            continue  # inside the chunk just given: no match is reported twice
+        start = text.rfind("\n", 0, keyword.start()) + 1
+        end = text.find("\n", keyword.start())
+        if end != -1:
+            end = text.find("\n", end + 1)
+        end = len(text) if end == -1 else end
+        yield start, text[start:end]
+        resume = end + 1
 
 
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-./][a-z][a-z0-9]*)+$")

@@ -153,12 +153,17 @@ class PackedBlocks:
 class SiteBuild:
     kb_config: KBConfig
     live: bool = False  # a `mkdocs serve` preview: load errors become pages, nothing stops a rebuild
+    # `mkdocs serve --dirty`: MkDocs builds only the files that say they are modified, so an
+    # unchanged generated file can be handed over again as it was (`_files`).
+    dirty: bool = False
     kb: KnowledgeBase | None = None
     generated: set[str] = field(default_factory=set)
     _reloading: ReloadingKnowledgeBase | None = None
     _render: SiteRender | None = None
     _latest: dict[str, str] = field(default_factory=dict)
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    # In a dirty preview, each generated file as last added: path -> file.
+    _files: dict[str, GeneratedFile] = field(default_factory=dict)
 
     def add_to(self, files: Files, config, on_load_error: str, extra: dict[str, str]) -> None:
         """Render what changed and add every generated file (and `extra`: path -> content) to `files`."""
@@ -184,18 +189,25 @@ class SiteBuild:
         if not self.live:
             self._render = self._reloading = None  # nothing renders again: hold no copy of the site
         self.generated = set(rendered.pages)
+        kept, self._files = self._files, {}
         for path, content in [*extra.items(), *rendered.pages.items()]:
             if path in files.src_uris:
                 self._clash(f"{config.docs_dir}/{path} would be replaced by a generated page")
                 continue
-            # Thousands of item pages in the sidebar make the build quadratic.
-            inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
-            file = GeneratedFile.generated(config, path, content="", inclusion=inclusion)
-            if isinstance(content, Deferred):
-                file.deferred = content
-            else:
-                file._set(content)
-            file.modified = path in rendered.modified or path in extra
+            modified = path in rendered.modified or path in extra
+            file = kept.get(path) if self.dirty and not modified else None
+            if file is None:
+                # Thousands of item pages in the sidebar make the build quadratic.
+                inclusion = InclusionLevel.NOT_IN_NAV if is_item_page(path) else InclusionLevel.UNDEFINED
+                file = GeneratedFile.generated(config, path, content="", inclusion=inclusion)
+                if isinstance(content, Deferred):
+                    file.deferred = content
+                else:
+                    file._set(content)
+            # else: unchanged since the last rebuild, which MkDocs skips: neither made nor packed again.
+            file.modified = modified
+            if self.dirty:
+                self._files[path] = file
             files.append(file)
         self._add_assets(files, config)
         if self.live:
@@ -218,6 +230,7 @@ class SiteBuild:
     def forget(self) -> None:
         """After a failed build: the next one renders and builds everything again."""
         self._render = None
+        self._files = {}
 
     def _report(self, errors: list[Diagnostic], on_load_error: str, config) -> None:
         for error in errors:

@@ -41,10 +41,12 @@ class PostmortemsConfig(base.Config):
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     site: SiteBuild | None = None
     live = False
+    dirty = False
 
     def on_startup(self, *, command, dirty: bool) -> None:
         """Handling this keeps one plugin instance across `mkdocs serve` rebuilds, and with it the rendered site."""
         self.live = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config):
         """Read the knowledge base's own config; register our stylesheet and the extensions our pages use."""
@@ -53,7 +55,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         except ConfigError as exc:
             raise PluginError(f"postmortems: {exc}") from exc
         if self.site is None or self.site.kb_config != kb_config:
-            self.site = SiteBuild(kb_config, live=self.live)
+            self.site = SiteBuild(kb_config, live=self.live, dirty=self.live and self.dirty)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         for extension in REQUIRED_EXTENSIONS:

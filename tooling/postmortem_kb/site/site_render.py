@@ -44,7 +44,7 @@ from postmortem_kb.languages import Translations
 from postmortem_kb.metrics import durations
 from postmortem_kb.model import Postmortem
 from postmortem_kb.records import relative_path
-from postmortem_kb.review import draft_status
+from postmortem_kb.review import codeowners_signature, draft_status, review_facts
 from postmortem_kb.site import indexes
 from postmortem_kb.site.actions_page import render_actions_page
 from postmortem_kb.site.analysis_page import analysis_key, render_analysis_page
@@ -155,6 +155,7 @@ class SiteRender:
         self._memo: dict[str, _Memo] = {}
         # Per postmortem id, until it changes: what its listing rows, metrics and API record are made of.
         self._facets: dict[str, tuple] = {}
+        self._review_facts: dict[str, tuple] = {}
         self._times: dict[str, tuple] = {}
         self._sources: dict[str, str] = {}
         self._values: dict[str, tuple] = {}
@@ -178,7 +179,7 @@ class SiteRender:
         today = today or dt.date.today()
         first = changed is None or not self._memo
         changed = set() if first else set(changed)
-        for kept in (self._facets, self._times, self._sources, self._records, self._values):
+        for kept in (self._facets, self._times, self._sources, self._records, self._values, self._review_facts):
             for postmortem_id in changed:
                 kept.pop(postmortem_id, None)
         self._listing.forget(changed)
@@ -296,8 +297,11 @@ class SiteRender:
         if options.include_home:
             always("index.md", lambda: indexes.fill_latest(indexes.render_home(kb), kb, "index.md",
                                                            options.directory_urls))
-        # The review queue (statuses and approvals change without a page key noticing) and the analysis (D).
-        always(REVIEWS_PAGE, lambda: render_reviews_page(postmortems, self.config, today, options.directory_urls))
+        # The review queue, from what each postmortem's place in it depends on, and the analysis (D).
+        reviews_key = (today, codeowners_signature(self.config),
+                       tuple(self._cached(self._review_facts, pm, review_facts) for pm in postmortems))
+        page(REVIEWS_PAGE, reviews_key,
+             lambda: render_reviews_page(postmortems, self.config, today, options.directory_urls))
         analysis_facts = (today, tuple(analysis_key(pm) for pm in postmortems))
         analysis = self._part("analysis", analysis_facts,
                               lambda: render_analysis_page(postmortems, self.config, today, options.directory_urls))
@@ -358,6 +362,14 @@ class SiteRender:
             facet = self._facets[pm.id] = (pm.id, pm.title, format_date(pm), pm.severity, pm.summary,
                                            incident_duration(pm), pm.status)
         return facet
+
+    @staticmethod
+    def _cached(kept: dict[str, Any], pm: Postmortem, compute: Callable[[Postmortem], Any]) -> Any:
+        """`compute(pm)`, kept per postmortem id until its file changes."""
+        value = kept.get(pm.id)
+        if value is None:
+            value = kept[pm.id] = compute(pm)
+        return value
 
     def _source(self, pm: Postmortem) -> str:
         source = self._sources.get(pm.id)
