@@ -281,6 +281,20 @@ class SiteBuild:
             page.file._content = page.markdown = ""
 
     @staticmethod
+    def release_html(page) -> None:
+        """Let go of a generated page's HTML once it is written.
+
+        MkDocs keeps every page's HTML until the build ends, and ours carry
+        header cards, listings and timeline data: at 5,000 postmortems that
+        was most of what our build held beyond a plain one. Nothing reads
+        it after the page is written (the search plugin took its text
+        before the blocks were added); a hand-written page keeps its HTML,
+        as MkDocs keeps it.
+        """
+        if isinstance(page.file, GeneratedFile):
+            page.content = None
+
+    @staticmethod
     def finish(page) -> None:
         """Put a generated page's blocks into its rendered HTML."""
         file = page.file

@@ -13,7 +13,7 @@ import logging
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from postmortem_kb.config import ConfigError, load_config
@@ -106,12 +106,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return env
 
     @event_priority(100)  # before any minifier rewrites the page
-    def on_post_page(self, output: str, page, config) -> str:
+    def _on_post_page_mark(self, output: str, page, config) -> str:
         """Name Material's search dialog for screen readers; mark what Pagefind indexes, in that mode."""
         output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
         if self.config.search == search_pagefind.PAGEFIND and self.site.indexed(page.file.src_uri):
             output = search_pagefind.mark_for_index(output, page.file.src_uri)
         return output
+
+    @event_priority(-100)  # after every plugin has seen the page
+    def _on_post_page_release(self, output: str, page, config) -> str:
+        """Let go of a generated page's HTML once it is written (`SiteBuild.release_html`)."""
+        self.site.release_html(page)
+        return output
+
+    on_post_page = CombinedEvent(_on_post_page_mark, _on_post_page_release)
 
     def on_post_build(self, config):
         """Index the built site with Pagefind, in that mode."""
