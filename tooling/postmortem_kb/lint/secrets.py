@@ -85,7 +85,6 @@ _KEYWORD_PARTS = ("pass", "pwd", "secret", "key", "token", "credential")
 # One pass of the regular expression engine finds them all (a loop over lines and words cost more than the rest).
 _KEYWORD = re.compile("|".join(_KEYWORD_PARTS))
 _KEYWORD_ANY_CASE = re.compile("|".join(_KEYWORD_PARTS), re.IGNORECASE)
-_TOKEN_PREFIX = re.compile("|".join(re.escape(prefix) for prefix in _TOKEN_PREFIXES))
 
 
 def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
@@ -97,7 +96,7 @@ def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
         for match in _ASSIGNMENT.finditer(chunk):
             if _secret_like(match.group("value")):
                 yield offset + match.start("value"), f"{match.group('key')} value"
-    if _TOKEN_PREFIX.search(text):
+    if any(prefix in text for prefix in _TOKEN_PREFIXES):  # (measured: faster than one alternation)
         for match in _TOKENS.finditer(text):
             yield match.start(), "access token"
 
