@@ -254,14 +254,24 @@ class FieldValidator:
             else:
                 self._whole[key] = full.evolve(schema=sub)
         self._memo: dict[tuple, list[SchemaProblem]] = {}
-        self._plain = {key: _PlainField(self.schema["properties"][key], full.format_checker)
-                       for key in self._whole if _PlainField.fits(self.schema["properties"][key])}
+        properties = self.schema["properties"]
+        self._plain = {key: _PlainField(properties[key], full.format_checker)
+                       for key in self._whole if _PlainField.fits(properties[key])}
+        # A list of plain items in a container that says only its type (tags, authors, services...).
+        self._plain_lists = {key: (_PlainField({k: v for k, v in properties[key].items() if k != "items"},
+                                               full.format_checker),
+                                   _PlainField(properties[key]["items"], full.format_checker))
+                             for key in self._type_only if _PlainField.fits(properties[key]["items"])}
 
     def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []
         for key, value in meta.items():
             plain = self._plain.get(key)
             if plain is not None and plain.valid(value):
+                continue
+            plain_list = self._plain_lists.get(key)
+            if plain_list is not None and isinstance(value, list) and plain_list[0].valid(value) \
+                    and all(plain_list[1].valid(item) for item in value):
                 continue
             if key in self._whole:
                 found.extend(self._check(self._whole[key], (key, _freeze(value)), value, (key,)))

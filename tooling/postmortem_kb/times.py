@@ -13,6 +13,7 @@ is ever guessed (without one, moments are naive wall-clock times).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -188,10 +189,13 @@ def leading_time(text: str) -> TimeText | None:
     return _time_text(match, text)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_time_cell(text: str) -> TimeText | None:
     """The time a table cell (or heading) holds, when the whole of it is a time; None otherwise.
 
     "14:??" and "HH:mm" are None: the caller reports the cell as unreadable.
+    Kept per text (the answer is immutable): a clock such as "14:05" recurs
+    across a knowledge base's timelines, and its pattern is the costliest step.
     """
     if not text or text[0] not in _STARTS:
         return None

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from postmortem_kb.lint.textscan import long_token_line_indexes
+
 # Key blocks: PEM (PKCS#1/#8, EC, DSA, encrypted), OpenSSH, PGP private key
 # blocks and PuTTY key files. Public keys and certificates are not secrets.
 _KEY_BLOCK = re.compile(
@@ -96,13 +98,31 @@ def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
         for match in _ASSIGNMENT.finditer(chunk):
             if _secret_like(match.group("value")):
                 yield offset + match.start("value"), f"{match.group('key')} value"
-    if any(prefix in text for prefix in _TOKEN_PREFIXES):  # (measured: faster than one alternation)
-        for match in _TOKENS.finditer(text):
-            yield match.start(), "access token"
+    # Every token above is 38 characters or more without a space: only lines holding such a run are searched.
+    for start, line in _lines_with_long_runs(text):
+        if any(prefix in line for prefix in _TOKEN_PREFIXES):
+            for match in _TOKENS.finditer(line):
+                yield start + match.start(), "access token"
+
+
+def _lines_with_long_runs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of each line holding a run of 20 characters without a space (`textscan`)."""
+    indexes = long_token_line_indexes(text, 20)
+    if not indexes:
+        return
+    wanted = set(indexes)
+    offset = 0
+    for index, line in enumerate(text.split("\n")):
+        if index in wanted:
+            yield offset, line
+        offset += len(line) + 1
 
 
 def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each line naming a secret keyword, with the line after (a YAML value may sit there)."""
+    """(offset, text) of each line naming a secret keyword, with the line after (a YAML value may sit there).
+
+    Only chunks holding an assignment sign: `_ASSIGNMENT` needs one (prose that says "token" is passed over).
+    """
     lower = text.lower()
     # Lower case keeps offsets unless a letter lowers to two (`İ`); the slower case-blind search serves then.
     keywords = _KEYWORD.finditer(lower) if len(lower) == len(text) else _KEYWORD_ANY_CASE.finditer(text)
@@ -115,7 +135,9 @@ def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
         if end != -1:
             end = text.find("\n", end + 1)
         end = len(text) if end == -1 else end
-        yield start, text[start:end]
+        chunk = text[start:end]
+        if ":" in chunk or "=" in chunk:
+            yield start, chunk
         resume = end + 1
 
 
