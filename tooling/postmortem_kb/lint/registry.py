@@ -49,9 +49,9 @@ class LintContext:
 
     def facts(self, pm: Postmortem) -> "PostmortemFacts":
         """What several rules derive from one postmortem, computed once."""
-        from postmortem_kb.lint.facts import PostmortemFacts
-
         if self._facts is None or self._facts.pm is not pm:
+            from postmortem_kb.lint.facts import PostmortemFacts  # (facts imports this module)
+
             self._facts = PostmortemFacts(pm, self)
         return self._facts
 
