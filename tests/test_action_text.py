@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from postmortem_kb.action_text import (
     ProseAction,
     action_heading_status,
+    cell_status,
     is_non_action_heading,
     parse_date,
     read_action_item,
@@ -294,3 +295,30 @@ def test_headings_that_group_actions(heading):
 ])
 def test_action_heading_status(heading, status):
     assert action_heading_status(heading) == status
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[x] Add an alert on 5xx rate — owner: Sam — JIRA PAY-123",
+     ProseAction("Add an alert on 5xx rate", owner="Sam", ticket="PAY-123", status="done")),
+    ("Upgrade Postgres - due: 2024-03-01 - P1", ProseAction("Upgrade Postgres", due="2024-03-01", priority="P1")),
+    ("Write the runbook -- ticket: OPS-1", ProseAction("Write the runbook", ticket="OPS-1")),
+    ("Fix the flaky test - owner: Jean-Luc", ProseAction("Fix the flaky test", owner="Jean-Luc")),
+])
+def test_fields_after_spaced_dashes_are_taken_whole_and_the_dash_goes_with_them(text, expected):
+    assert read(text) == expected
+
+
+def test_a_tracker_word_before_a_key_is_a_field_but_before_prose_it_is_a_word():
+    assert read("Rotate the keys; JIRA SEC-42").ticket == "SEC-42"
+    assert read("Close the issue created by the bot").text == "Close the issue created by the bot"
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("Bug 5554823 **TODO**", ("open", "Bug 5554823")),
+    ("n/a **DONE**", ("done", "n/a")),
+    ("[won't fix] see thread", ("wontfix", "see thread")),
+    ("Bug 5554825", ("", "Bug 5554825")),
+    ("**Important** follow-up", ("", "**Important** follow-up")),  # emphasis, but no status word
+])
+def test_a_status_word_marked_in_a_cell_is_read_off_it(cell, expected):
+    assert cell_status(cell) == expected

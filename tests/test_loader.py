@@ -91,3 +91,26 @@ def test_bom_and_crlf_are_read(tmp_path):
 def test_missing_file_is_a_diagnostic(tmp_path):
     pm = load_postmortem(tmp_path / "nope.md", CONFIG)
     assert pm.failed and pm.diagnostics[0].rule == "load-read"
+
+
+def test_an_action_table_without_a_status_column_takes_the_status_marked_in_another_cell(tmp_path):
+    pm = load(tmp_path, """\
+        ---
+        title: t
+        date: 2015-10-21
+        ---
+        ## Action Items
+
+        | Action Item | Type | Owner | Bug |
+        |---|---|---|---|
+        | Update the playbook | mitigate | jennifer | n/a **DONE** |
+        | Balance load between clusters | prevent | martin | Bug 5554823 **TODO** |
+        | Test cascading failure | process | docbrown | [in progress] |
+        | Fix the descriptor leak | prevent | agoogler | Bug 5554825 |
+        """)
+    assert [(a.action, a.owner, a.ticket, a.status) for a in pm.actions] == [
+        ("Update the playbook", "jennifer", "n/a", "done"),
+        ("Balance load between clusters", "martin", "Bug 5554823", "open"),
+        ("Test cascading failure", "docbrown", "", "in-progress"),
+        ("Fix the descriptor leak", "agoogler", "Bug 5554825", ""),
+    ]

@@ -380,3 +380,16 @@ def test_any_text_reads_without_crashing_and_end_stays_inside(text):
             assert stamp.problem or stamp.clock or stamp.date or stamp.month_day
             TimeResolver(D(2024, 1, 1), zone_from_text("CET")).resolve(stamp, text)
     day_marker(text)
+
+
+@pytest.mark.parametrize("line, event", [
+    ("14:54 **OUTAGE BEGINS** — Search backends melt down", "**OUTAGE BEGINS** — Search backends melt down"),
+    ("14:54 - **Deploy** of v2", "**Deploy** of v2"),
+    ("14:54 `kubectl drain` ran", "`kubectl drain` ran"),
+    ("**14:54** Outage begins", "Outage begins"),
+    ("**14:54 UTC**: Outage begins", "Outage begins"),
+    ("_14:54_ - Outage begins", "Outage begins"),
+])
+def test_emphasis_after_a_time_belongs_to_the_text_unless_it_closes_the_times_own(line, event):
+    stamp = leading_time(line)
+    assert stamp is not None and line[stamp.end:] == event

@@ -257,3 +257,39 @@ def test_stated_timezone_is_read_and_prose_is_not_mistaken_for_one(kb, tmp_path)
     assert pm.timeline[0].time.isoformat() == "2024-07-01T10:00:00+02:00"  # CEST in July
     write(tmp_path / "b.md", "# B\n\nIt failed three times in a row on 2024-07-01.\n")
     assert "timezone" not in frontmatter.loads(convert_post(tmp_path / "b.md", config).text)
+
+
+SRE_BOOK_SHAPE = """\
+---
+title: Shakespeare Sonnet++ Postmortem (incident #465)
+date: 2015-10-21
+---
+
+# Shakespeare Sonnet++ Postmortem (incident #465)
+
+## Impact
+Estimated 1.21B queries lost, no revenue impact.
+
+## Timeline
+2015-10-21 (all times UTC)
+
+* 14:51 News reports that a new Shakespearean sonnet has been discovered
+* 14:54 **OUTAGE BEGINS** — Search backends start melting down under load
+* 16:00 **OUTAGE MITIGATED**, added 10x capacity
+"""
+
+
+def test_a_title_cut_by_a_yaml_comment_is_taken_whole_from_its_h1(kb, runner, tmp_path):
+    source = tmp_path / "shakespeare.md"
+    source.write_text(SRE_BOOK_SHAPE, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+    path = next((kb / "postmortems").glob("2015-10-21-*.md"))
+    post = frontmatter.load(path)
+    assert post["title"] == "Shakespeare Sonnet++ Postmortem (incident #465)"
+    assert "' #' as a comment" in result.output
+    pm = load_postmortem(path, load_config(kb))
+    assert [s.heading for s in pm.sections if s.level == 1] == []  # the H1 became the title, not a section
+    # Emphasis that opens the event stays whole in the model's text.
+    assert [e.text for e in pm.timeline][1] == "**OUTAGE BEGINS** — Search backends start melting down under load"
+    assert missing_texts(SRE_BOOK_SHAPE.split("---", 2)[2], path.read_text()) == []

@@ -14,6 +14,7 @@ import re
 
 from postmortem_kb.action_text import (
     action_heading_status,
+    cell_status,
     is_non_action_heading,
     read_action_item,
 )
@@ -94,6 +95,13 @@ def _read_table(pm: Postmortem, table: Table) -> None:
         values = {name: (cells[col] if col < len(cells) else "") for name, col in columns.items()}
         if not any(values.values()):
             continue
+        if "status" not in columns:
+            # No status column: a status word marked in another cell says it ("n/a **DONE**").
+            for name, value in values.items():
+                status, rest = cell_status(value)
+                if status:
+                    values[name], values["status"] = rest, status
+                    break
         pm.actions.append(ActionItem(line=line, end_line=line, **values))
 
 

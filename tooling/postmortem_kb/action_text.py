@@ -252,8 +252,10 @@ def _part(text: str) -> dict[str, str] | None:
         due = parse_date(value) if _DATE_ONLY.match(value) else ""
         return {"due": due} if due else None
     label = field.group(0)[:len(field.group(0)) - len(field.group("value"))].lower()
-    if not field.group("colon") and "assigned" not in label and "tracked" not in label:
-        return None  # "issue created", "status quo", "responsible team": words, not a field
+    if not field.group("colon") and "assigned" not in label and "tracked" not in label \
+            and not (field.group("ticket") and _ticket_only(value)):
+        # "issue created", "status quo", "responsible team": words, not a field ("JIRA PAY-123" is one).
+        return None
     if field.group("owner"):
         return {"owner": _owner_value(value)} if value else None
     if field.group("status"):
@@ -273,7 +275,8 @@ def _notation(text: str) -> dict[str, str] | None:
     """The fields of a tag or group when every part of it is notation."""
     text = _DATE_COMMA.sub(r"\1\2", text)  # "March 1, 2024" is one part
     fields: dict[str, str] = {}
-    parts = [p for p in re.split(r"\s*[,;|]\s*", text) if p.strip()]
+    # Fields are separated by `,` `;` `|` or a spaced dash ("owner: Sam — JIRA PAY-123").
+    parts = [p for p in re.split(r"\s*[,;|]\s*|\s+[—–-]\s+", text) if p.strip()]
     if not parts:
         return None
     for part in parts:
@@ -409,7 +412,9 @@ class _Reader:
 
 
 def _trim_end(text: str) -> str:
-    return text.rstrip().rstrip(",;|:").rstrip()
+    text = text.rstrip().rstrip(",;|:").rstrip()
+    # A spaced dash left before the fields taken off ("Add an alert — owner: Sam").
+    return re.sub(r"\s+(?:--|[—–-])$", "", text)
 
 
 def _first_label(text: str) -> int | None:
@@ -427,6 +432,26 @@ def _owner_name(tail: str) -> dict[str, str] | None:
     if _NAME.match(name) or (_LOWER_NAME.match(name) and len(name) <= 24 and not name.endswith("ly")):
         return {"owner": name.lstrip("@")}
     return None
+
+
+# A status word set off by emphasis or brackets at a cell's end or start: "Bug 5554823 **TODO**", "[DONE] x".
+_CELL_STATUS_END = re.compile(r"\s*(?:\*\*|__|\[|\()\s*(?P<word>[A-Za-z' -]{2,20}?)\s*(?:\*\*|__|\]|\))\s*$")
+_CELL_STATUS_START = re.compile(r"^\s*(?:\*\*|__|\[|\()\s*(?P<word>[A-Za-z' -]{2,20}?)\s*(?:\*\*|__|\]|\))\s*")
+
+
+def cell_status(cell: str) -> tuple[str, str]:
+    """(status, the cell without it) when a table cell carries a marked status word, else ("", cell).
+
+    For tables without a status column, whose authors mark the state in
+    another cell (the SRE book's `| ... | Bug 5554823 **TODO** |`).
+    """
+    for pattern in (_CELL_STATUS_END, _CELL_STATUS_START):
+        match = pattern.search(cell)
+        if match:
+            status = _STATUS_WORDS.get(match.group("word").strip().lower())
+            if status:
+                return status, (cell[:match.start()] + cell[match.end():]).strip()
+    return "", cell
 
 
 def _is_placeholder(text: str) -> bool:

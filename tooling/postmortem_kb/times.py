@@ -273,9 +273,25 @@ def _time_text(match: re.Match[str], text: str) -> TimeText:
         problem = problem or clock_problem
     zone = match.group("zone") or match.group("soff") or match.group("zone2")
     approximate = bool(match.group("approx") or (match.group("approx_after") or "").strip())
+    end = _text_start(match)
     if problem:
-        return TimeText(raw, match.end(), None, None, None, zone, approximate, problem)
-    return TimeText(raw, match.end(), date, month_day, clock, zone, approximate)
+        return TimeText(raw, end, None, None, None, zone, approximate, problem)
+    return TimeText(raw, end, date, month_day, clock, zone, approximate)
+
+
+_EMPHASIS = frozenset("*_`")
+_BEFORE_MARKS = re.compile(rf"[ \t]*{_SEPARATOR}?[ \t]*")
+
+
+def _text_start(match: re.Match[str]) -> int:
+    """Where the text after the time starts: past the marks that close the time's own emphasis.
+
+    In "**14:54** Outage" the `**` after the time closes it; in
+    "14:54 **Outage begins** ..." they open the text's emphasis and stay.
+    """
+    if _EMPHASIS.intersection(match.group("open")) or not _EMPHASIS.intersection(match.group("close")):
+        return match.end()
+    return match.start("close") + _BEFORE_MARKS.match(match.group("close")).end()
 
 
 def _read_date(match: re.Match[str]) -> tuple[dt.date | None, tuple[int, int] | None, str | None]:

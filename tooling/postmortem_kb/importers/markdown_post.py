@@ -634,11 +634,18 @@ def _find_title(meta: dict[str, Any], headings: list[_Heading], lines: list[str]
     """
     fm_title = " ".join(str(meta.get("title") or "").split())
     first = headings[0] if headings else None
+    leading_h1 = (first is not None and first.level == 1 and first.text
+                  and not "".join(lines[: first.start]).strip())
+    h1_text = " ".join(first.text.split()) if leading_h1 else ""
+    cut_by_comment = bool(fm_title) and h1_text.startswith(fm_title) and h1_text[len(fm_title):].startswith(" #")
     title_heading = None
-    if (first is not None and first.level == 1 and first.text and not "".join(lines[: first.start]).strip()
-            and (not fm_title or normalise_heading(first.text) == normalise_heading(fm_title))):
+    if leading_h1 and (not fm_title or cut_by_comment
+                       or normalise_heading(first.text) == normalise_heading(fm_title)):
         title_heading = first
-    if fm_title:
+    if cut_by_comment:
+        # `title: Sonnet++ (incident #465)` unquoted: YAML reads " #465)" as a comment. The H1 has it whole.
+        written, origin = h1_text, "first heading (the front matter's title stops where YAML reads ' #' as a comment)"
+    elif fm_title:
         written, origin = fm_title, "front matter"
     elif title_heading is not None:
         written, origin = " ".join(title_heading.text.split()), "first heading"
