@@ -93,7 +93,7 @@ def test_title_without_a_date_prefix_stays(written):
 def test_h1_that_repeats_the_date(kb):
     post, meta = converted(kb, POSTS / "hub-403.md")
     assert meta["title"] == "Hub 403" and post.name == "2017-09-27-hub-403.md"
-    assert post.date == dt.date(2017, 9, 27) and "title opens with" in post.date_origin
+    assert post.date == dt.date(2017, 9, 27) and "date in the title" in post.date_origin
     assert meta["imported"]["title"] == "2017-09-27, Hub 403"  # the heading as it was
     assert missing_texts((POSTS / "hub-403.md").read_text(), post.text) == []
 

@@ -293,3 +293,59 @@ def test_a_title_cut_by_a_yaml_comment_is_taken_whole_from_its_h1(kb, runner, tm
     # Emphasis that opens the event stays whole in the model's text.
     assert [e.text for e in pm.timeline][1] == "**OUTAGE BEGINS** — Search backends start melting down under load"
     assert missing_texts(SRE_BOOK_SHAPE.split("---", 2)[2], path.read_text()) == []
+
+
+GOOGLE_DOC_SHAPE = """\
+# Postmortem: Elevated API latency - 2023-06-14
+
+**Authors:** Dana Kim, [Omar Haddad](mailto:omar@example.com)
+**Status:** Final
+**Severity:** SEV-2
+**Summary:** p99 latency of the public API rose to 8 s for two and a half hours.
+
+## Timeline (PDT)
+
+| Date/Time (PDT) | Event |
+|---|---|
+| Jun 14, 09:12 AM | Latency SLO alert fires |
+| Jun 14, 11:47 AM | Latency back to normal |
+
+## Action Items
+
+1. Add a query timeout to the reporting service
+   - Owner: Omar
+   - Due: 2023-07-01
+   - Ticket: API-881
+2. Alert on pool saturation
+   - Owner: Dana
+   - Status: Done
+   - Talk to the database team first
+"""
+
+
+def test_labelled_lines_of_the_lead_sub_bullet_fields_and_a_date_at_the_title_end(kb, runner, tmp_path):
+    source = tmp_path / "latency.md"
+    source.write_text(GOOGLE_DOC_SHAPE, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+    [path] = (kb / "postmortems").glob("2023-06-14-*.md")  # the title's date, not the due date in the text
+    post = frontmatter.load(path)
+    assert post["title"] == "Postmortem: Elevated API latency"
+    assert post["authors"] == ["Dana Kim", "Omar Haddad"] and post["severity"] == "SEV2"
+    assert post["summary"] == "p99 latency of the public API rose to 8 s for two and a half hours."
+    assert "**Severity:** SEV-2" in post.content  # the lines stay in the text
+    pm = load_postmortem(path, load_config(kb))
+    assert [(a.action, a.owner, a.due, a.ticket, a.status) for a in pm.actions] == [
+        ("Add a query timeout to the reporting service", "Omar", "2023-07-01", "API-881", ""),
+        ("Alert on pool saturation", "Dana", "", "", "done"),
+    ]
+    assert [e.time.isoformat() for e in pm.timeline] == ["2023-06-14T09:12:00-07:00", "2023-06-14T11:47:00-07:00"]
+
+
+def test_lead_lines_do_not_override_the_front_matter(kb, runner, tmp_path):
+    source = tmp_path / "2023-06-14-latency.md"
+    source.write_text("---\ntitle: Latency\nseverity: SEV1\nauthors: [lee]\n---\n\n**Severity:** SEV-3\n"
+                      "**Authors:** Someone Else\n\n## Summary\n\nSlow.\n", encoding="utf-8")
+    assert runner.invoke(main, ["import", str(source)]).exit_code == 0
+    post = frontmatter.load(kb / "postmortems" / "2023-06-14-latency.md")
+    assert (post["severity"], post["authors"]) == ("SEV1", ["lee"])

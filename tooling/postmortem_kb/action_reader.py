@@ -16,6 +16,7 @@ from postmortem_kb.action_text import (
     action_heading_status,
     cell_status,
     is_non_action_heading,
+    labelled_fields,
     read_action_item,
 )
 from postmortem_kb.markdown_blocks import Document, Heading, ListBlock, Table
@@ -118,7 +119,15 @@ def _read_list(pm: Postmortem, block: ListBlock, default_status: str = "") -> No
         prose = read_action_item(item.text)
         if prose is None:
             continue
-        pm.actions.append(ActionItem(
-            line=item.line, end_line=item.end_line, action=prose.text, owner=prose.owner, priority=prose.priority,
-            due=prose.due, status=prose.status or default_status, ticket=prose.ticket, from_table=False,
-        ))
+        fields = {"owner": prose.owner, "priority": prose.priority, "due": prose.due, "status": prose.status,
+                  "ticket": prose.ticket}
+        # Sub-bullets made only of labelled fields ("- Owner: Omar", "- Due: 2023-07-01") fill what the item
+        # itself does not say; a sub-bullet in words stays a detail.
+        for child in items:
+            if child.parent == n:
+                for key, value in (labelled_fields(child.text) or {}).items():
+                    if value and not fields.get(key):
+                        fields[key] = value
+        fields["status"] = fields["status"] or default_status
+        pm.actions.append(ActionItem(line=item.line, end_line=item.end_line, action=prose.text, from_table=False,
+                                     **fields))

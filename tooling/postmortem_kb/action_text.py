@@ -291,6 +291,14 @@ def _notation(text: str) -> dict[str, str] | None:
     return fields
 
 
+def labelled_fields(text: str) -> dict[str, str] | None:
+    """The fields a line holds when it is nothing but notation (`Owner: Omar`, `Due: 2023-07-01`,
+    `API-881`), else None: an action's sub-bullets that say who, when and where it is tracked."""
+    if not text.strip():
+        return None
+    return _notation(text)
+
+
 def _only_references(fields: dict[str, str], text: str) -> bool:
     # Inside a sentence only references and labelled fields are notation;
     # a lone "(high)" or "(done)" there may be the sentence's own word.

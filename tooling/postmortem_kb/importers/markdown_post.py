@@ -10,8 +10,10 @@ nowhere stays as a section of its own; required sections the original lacks
 are added as hint-only placeholders, which lint reports as empty until
 someone fills them in.
 
-Nothing is guessed that cannot be read off the file: severity stays empty,
-a "Stats" list such as "Time to detection: 8 minutes" stays as text. What
+Nothing is guessed that cannot be read off the file: severity stays empty
+unless a labelled line above the first section names a configured level
+(`**Severity:** SEV-2`), a "Stats" list such as "Time to detection: 8
+minutes" stays as text. What
 the file does say is used and its origin reported: the date from the front
 matter, the file and folder names or the title's date prefix; the zone its
 text states for its times; a blog engine's `date` with a time as
@@ -80,6 +82,15 @@ _TITLE_DATE = re.compile(
         | (?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{2})
         | (?P<d3>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon3>[A-Za-z]{3,9})\.?,?\s+(?P<y3>(?:19|20)\d{2})
         )\s*[\])]?(?:\s*[-\u2013\u2014:|,]+\s*|\s+)(?P<rest>\S.*)$""",
+    re.VERBOSE,
+)
+# ... or ends with it: "Elevated API latency - 2023-06-14", "Hub 403 (Sept 27, 2017)".
+_TITLE_DATE_END = re.compile(
+    r"""^(?P<rest>.*?[^\s\-\u2013\u2014:|,])(?:\s*[-\u2013\u2014:|,]+\s*|\s*(?=[\[(]))[\[(]?\s*(?:
+          (?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
+        | (?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{2})
+        | (?P<d3>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon3>[A-Za-z]{3,9})\.?,?\s+(?P<y3>(?:19|20)\d{2})
+        )\s*[\])]?\s*$""",
     re.VERBOSE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
@@ -423,8 +434,9 @@ def _valid_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def split_title_date(title: str) -> tuple[dt.date | None, str]:
-    """(date, rest) of a title that opens with a date ("2017-09-27, Hub 403"); (None, title) otherwise."""
-    match = _TITLE_DATE.match(title)
+    """(date, rest) of a title that opens or ends with a date ("2017-09-27, Hub 403", "Hub 403 - 2017-09-27");
+    (None, title) otherwise."""
+    match = _TITLE_DATE.match(title) or _TITLE_DATE_END.match(title)
     if not match:
         return None, title
     if match.group("y"):
@@ -630,7 +642,7 @@ def _find_title(meta: dict[str, Any], headings: list[_Heading], lines: list[str]
 
     A leading H1 that repeats the front matter's title leaves the body; one
     that says something else stays in the text as a section. A date the
-    title opens with is the incident's date, not part of its name.
+    title opens or ends with is the incident's date, not part of its name.
     """
     fm_title = " ".join(str(meta.get("title") or "").split())
     first = headings[0] if headings else None
@@ -746,7 +758,7 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     # of a "PM2021-005" name (marked approximate).
     post.date, post.date_origin, post.date_key = _pick_date(meta, path, title, probe, new_body)
     if title.date and post.date and title.date != post.date:
-        post.notes.append(f"the title opens with {title.date.isoformat()} but the date is {post.date.isoformat()} "
+        post.notes.append(f"the title names {title.date.isoformat()} but the date is {post.date.isoformat()} "
                           f"(from the {post.date_origin}); check which is right")
     elif title.date and title.origin == "front matter" and title.text != title.written:
         post.notes.append(f"the date {title.date.isoformat()} left the title; the original title is kept "
@@ -801,7 +813,7 @@ def _pick_date(meta: dict[str, Any], path: Path, title: _Title, probe,
         if date and title.date and title.date != date:
             # A blog's date is when the post went out; the date its title
             # opens with is the incident's. The front matter's stays under `imported`.
-            return title.date, (f"date the title opens with ({title.written!r}); the front matter's `{key}` "
+            return title.date, (f"date in the title ({title.written!r}); the front matter's `{key}` "
                                 f"({date.isoformat()}) is kept under imported.front_matter"), None
         if date:
             return date, "front matter" if key == "date" else f"front matter `{key}`", key
@@ -809,7 +821,7 @@ def _pick_date(meta: dict[str, Any], path: Path, title: _Title, probe,
     if from_path:
         return from_path[0], from_path[1], None
     if title.date:
-        return title.date, f"date the title opens with ({title.written!r})", None
+        return title.date, f"date in the title ({title.written!r})", None
     first = next((e.time for e in probe.timeline if e.time is not None), None)
     if first is not None:
         return first.date(), "first timeline row with a time", None
@@ -1001,7 +1013,58 @@ def learning_fields(meta: dict[str, Any], lines: list[str], first_line: int, con
         learned.values["incident_commander"] = commander.strip()
         learned.held.add("incident_commander")
     _stated_in_text(lines, first_line, config, post, learned)
+    _stated_in_lead(meta, lines, first_line, config, post, learned)
     return learned
+
+
+_LEAD_LABELS = {"author": "authors", "authors": "authors", "written by": "authors", "severity": "severity",
+                "sev": "severity", "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
+_SEVERITY_NUMBER = re.compile(r"^(?:sev(?:erity)?)\s*[-_ ]?\s*(\d)\b", re.IGNORECASE)
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, config: KBConfig,
+                    post: ImportedPost, learned: LearnedFields) -> None:
+    """`**Authors:** ...`, `**Severity:** SEV-2` and `**Summary:** ...` lines above the first section.
+
+    Many templates (Google's among them) put these in the text rather than
+    in front matter. They are read only where the front matter says
+    nothing, and the lines stay in the text as written.
+    """
+    for index, line in enumerate(lines):
+        if re.match(r"^\s*#{2,6}\s", line) or (index and re.match(r"^\s*#\s", line) and any(
+                other.strip() and not other.lstrip().startswith("#") for other in lines[:index])):
+            break  # the first section
+        match = _STATED_LINE.match(line)
+        if not match:
+            continue
+        key = _LEAD_LABELS.get(" ".join(match.group("label").lower().split()))
+        value = _LINK_TEXT.sub(r"\1", match.group("value")).strip().strip("*_").strip()
+        if key is None or not value or key in learned.values or _has_value(meta, key):
+            continue
+        where = f"line {first_line + index}"
+        if key == "authors":
+            names = [n.strip().lstrip("@") for n in re.split(r"\s*(?:,|;|&|\band\b)\s*", value) if n.strip()]
+            if names:
+                learned.values["authors"] = names
+                post.notes.append(f"authors: {', '.join(names)} (from {line.strip()!r} at {where})")
+        elif key == "severity":
+            number = _SEVERITY_NUMBER.match(value)
+            level = f"SEV{number.group(1)}" if number else value.split()[0]
+            known = next((s for s in config.severities if s.lower() == level.lower()), None)
+            if known:
+                learned.values["severity"] = known
+                post.notes.append(f"severity: {known} (from {line.strip()!r} at {where})")
+            else:
+                post.notes.append(f"{line.strip()!r} at {where} names no configured severity; set `severity:` by hand")
+        else:
+            learned.values["summary"] = " ".join(value.split())
+            post.notes.append(f"summary: from {line.strip()!r} at {where}")
+
+
+def _has_value(meta: dict[str, Any], key: str) -> bool:
+    keys = {"authors": AUTHOR_KEYS, "summary": SUMMARY_KEYS}.get(key, (key,))
+    return any(not _blank(meta.get(k)) for k in keys)
 
 
 def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: ImportedPost,
@@ -1110,7 +1173,8 @@ def _front_matter(meta: dict[str, Any], post: ImportedPost, template: str, title
         post.started_at_from = f"front matter `{post.date_key}`"
         post.notes.append(f"started_at is the post's `{post.date_key}` ({_shown(meta[post.date_key])}), the only time "
                           "the file gives; a blog's date is often when it was published, so check it")
-    v1["summary"] = summary
+    lead_summary = v1.pop("summary", "")  # a lead line's; popped so that the key keeps its place
+    v1["summary"] = summary or lead_summary or ""
     v1["related"] = _text_list(meta.get("related"))
     if "related" in meta and _plain_list(meta["related"]):
         held.add("related")
