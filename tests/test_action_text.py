@@ -303,6 +303,9 @@ def test_action_heading_status(heading, status):
     ("Upgrade Postgres - due: 2024-03-01 - P1", ProseAction("Upgrade Postgres", due="2024-03-01", priority="P1")),
     ("Write the runbook -- ticket: OPS-1", ProseAction("Write the runbook", ticket="OPS-1")),
     ("Fix the flaky test - owner: Jean-Luc", ProseAction("Fix the flaky test", owner="Jean-Luc")),
+    ("Validate TTL units in CI. Owner: Priya. Due: 2024-03-01.",
+     ProseAction("Validate TTL units in CI.", owner="Priya", due="2024-03-01")),
+    ("Fix DNS (owner: Mr. Lee)", ProseAction("Fix DNS", owner="Mr. Lee")),
 ])
 def test_fields_after_spaced_dashes_are_taken_whole_and_the_dash_goes_with_them(text, expected):
     assert read(text) == expected

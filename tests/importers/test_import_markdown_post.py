@@ -349,3 +349,16 @@ def test_lead_lines_do_not_override_the_front_matter(kb, runner, tmp_path):
     assert runner.invoke(main, ["import", str(source)]).exit_code == 0
     post = frontmatter.load(kb / "postmortems" / "2023-06-14-latency.md")
     assert (post["severity"], post["authors"]) == ("SEV1", ["lee"])
+
+
+def test_the_incident_commander_named_in_the_text_is_read_when_the_front_matter_does_not_say(kb, runner, tmp_path):
+    source = tmp_path / "2022-11-25-checkout.md"
+    source.write_text("---\ntitle: Checkout degraded\n---\n\n## Summary\n\nSlow.\n\n## Responders\n\n"
+                      "- Incident Commander: Alex\n- Tech Lead: Jo\n\n## Notes\n\n"
+                      "IC: none was named at first. Later Jo took it.\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+    [path] = (kb / "postmortems").glob("2022-11-25-*.md")
+    post = frontmatter.load(path)
+    assert post["incident_commander"] == "Alex"
+    assert "- Incident Commander: Alex" in post.content

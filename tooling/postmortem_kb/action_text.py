@@ -247,7 +247,7 @@ def _part(text: str) -> dict[str, str] | None:
     field = _FIELD.match(plain)
     if not field:
         return None
-    value = _plain(field.group("value"))
+    value = _plain(field.group("value")).rstrip(".")  # the sentence's full stop is not the value's
     if field.group("due"):
         due = parse_date(value) if _DATE_ONLY.match(value) else ""
         return {"due": due} if due else None
@@ -268,6 +268,10 @@ def _part(text: str) -> dict[str, str] | None:
     return {"ticket": ticket or value}
 
 
+_FIELD_SEPARATOR = re.compile(
+    rf"\s*[,;|]\s*|\s+[—–-]\s+|\.\s+(?=[*_]{{0,2}}(?:{_OWNER_LABEL}|{_DUE_LABEL}|status|priority|prio|ticket|jira)\b)",
+    re.I,
+)
 _DATE_COMMA = re.compile(rf"({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?),(\s*\d{{4}})", re.I)
 
 
@@ -275,8 +279,9 @@ def _notation(text: str) -> dict[str, str] | None:
     """The fields of a tag or group when every part of it is notation."""
     text = _DATE_COMMA.sub(r"\1\2", text)  # "March 1, 2024" is one part
     fields: dict[str, str] = {}
-    # Fields are separated by `,` `;` `|` or a spaced dash ("owner: Sam — JIRA PAY-123").
-    parts = [p for p in re.split(r"\s*[,;|]\s*|\s+[—–-]\s+", text) if p.strip()]
+    # Fields are separated by `,` `;` `|`, a spaced dash ("owner: Sam — JIRA PAY-123") or a full stop
+    # before the next label ("Owner: Priya. Due: 2024-03-01.").
+    parts = [p for p in _FIELD_SEPARATOR.split(text) if p.strip()]
     if not parts:
         return None
     for part in parts:

@@ -1017,6 +1017,7 @@ def learning_fields(meta: dict[str, Any], lines: list[str], first_line: int, con
     return learned
 
 
+_COMMANDER_LABELS = {"incident commander", "ic", "incident lead", "incident manager", "incident coordinator"}
 _LEAD_LABELS = {"author": "authors", "authors": "authors", "written by": "authors", "severity": "severity",
                 "sev": "severity", "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
 _SEVERITY_NUMBER = re.compile(r"^(?:sev(?:erity)?)\s*[-_ ]?\s*(\d)\b", re.IGNORECASE)
@@ -1069,7 +1070,8 @@ def _has_value(meta: dict[str, Any], key: str) -> bool:
 
 def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: ImportedPost,
                     learned: LearnedFields) -> None:
-    """`Trigger: ...` and `Detection: ...` lines of the text (outside code), when the front matter did not say."""
+    """`Trigger: ...`, `Detection: ...` and `Incident commander: ...` lines of the text (outside code),
+    when the front matter did not say."""
     fence = None
     for index, line in enumerate(lines):
         stripped = line.lstrip()
@@ -1082,6 +1084,14 @@ def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: I
         if not match:
             continue
         label = " ".join(match.group("label").lower().split())
+        if label in _COMMANDER_LABELS:
+            name = _LINK_TEXT.sub(r"\1", match.group("value")).strip().strip("*_").strip().lstrip("@")
+            # A name, not a sentence about the role ("Incident commander: none was named at first").
+            if name and "incident_commander" not in learned.values and len(name.split()) <= 4 \
+                    and not re.search(r"[.!?]\s|\bnone\b|\bnot\b", name, re.I):
+                learned.values["incident_commander"] = name
+                post.notes.append(f"incident_commander: {name} (from {line.strip()!r} at line {first_line + index})")
+            continue
         for key, (setting, synonyms, labels) in _LEARNING_KEYS.items():
             if label not in labels or key in learned.values:
                 continue
