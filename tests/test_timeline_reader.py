@@ -162,3 +162,22 @@ def test_action_items_in_prose():
         ("Add an alert OPS-42", "", "OPS-42", "", ""),
         ("Remove the cron", "", "", "done", ""),
     ]
+
+
+def test_rows_written_as_offsets_from_the_start_count_from_started_at_else_the_first_timed_row():
+    front = "date: 2024-02-26\nstarted_at: 2024-02-26T10:00:00+00:00"
+    pm = read("## Timeline\n\n- T+0 Deploy starts\n- T+12m: Alert fires\n- **T+1h30m** Rolled back\n- T+0:45 - Paged\n",
+              front)
+    assert times(pm) == ["2024-02-26T10:00:00+00:00", "2024-02-26T10:12:00+00:00", "2024-02-26T11:30:00+00:00",
+                         "2024-02-26T10:45:00+00:00"]
+    assert [(e.raw_time, e.text) for e in pm.timeline][1:3] == [("T+12m", "Alert fires"), ("T+1h30m", "Rolled back")]
+    pm = read("## Timeline\n\nAll times UTC.\n\n| Time | Event |\n|---|---|\n| 14:05 | Lag alert |\n"
+              "| T+45m | Escalated |\n")
+    assert times(pm) == ["2024-02-26T14:05:00+00:00", "2024-02-26T14:50:00+00:00"]
+    assert pm.timeline[1].text == "Escalated"
+
+
+def test_an_offset_with_nothing_to_count_from_is_a_row_with_a_problem_not_a_lost_line():
+    pm = read("## Timeline\n\n- T+5m Paged\n- Team talked\n")
+    [row] = pm.timeline
+    assert row.time is None and "counts from the incident's start" in row.error and row.text == "Paged"

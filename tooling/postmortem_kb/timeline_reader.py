@@ -16,6 +16,8 @@ under "What happened".
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from dataclasses import replace
 
@@ -230,7 +232,8 @@ def _read_table(pm: Postmortem, table: Table, resolver: TimeResolver) -> None:
         if not raw.strip() and not text.strip():
             continue
         stamp = parse_time_cell(raw)
-        event = _add(pm, resolver, stamp, text, line, line, "table", raw=raw)
+        relative = None if stamp is not None else _add_relative(pm, raw, line, line, "table", event_text=text)
+        event = relative or _add(pm, resolver, stamp, text, line, line, "table", raw=raw)
         if event is not None and kind_col is not None and kind_col < len(cells) and cells[kind_col].strip():
             event.kind = cells[kind_col].strip()
 
@@ -240,6 +243,8 @@ def _read_list(pm: Postmortem, block: ListBlock, resolver: TimeResolver) -> None
         stamp = leading_time(item.text)
         if stamp is not None:
             _add(pm, resolver, stamp, item.text[stamp.end:].strip(), item.line, item.end_line, "list")
+            continue
+        if _add_relative(pm, item.text, item.line, item.end_line, "list") is not None:
             continue
         marker = day_marker(item.text.rstrip(":"))
         if marker is not None:
@@ -255,6 +260,10 @@ def _read_paragraph(pm: Postmortem, paragraph: Paragraph, resolver: TimeResolver
         stamp = leading_time(text)
         if stamp is not None:
             current = _add(pm, resolver, stamp, text[stamp.end:].strip(), line, line, "line") or current
+            continue
+        relative = _add_relative(pm, text, line, line, "line")
+        if relative is not None:
+            current = relative
             continue
         if n == 0:
             marker = day_marker(text.strip().strip("*_").rstrip(":"))
@@ -275,6 +284,54 @@ def _add(pm: Postmortem, resolver: TimeResolver, stamp: TimeText | None, text: s
     if resolved.at is None and resolved.error is None:
         return None
     event = TimelineEvent(line, raw, text, resolved.at, resolved.error, shape, end_line, resolved.crossed_midnight)
+    pm.timeline.append(event)
+    return event
+
+
+# "T+45m", "T+1h30m", "T+0:45", "T + 2h", "T+1d": a time counted from the incident's start.
+_RELATIVE = re.compile(
+    r"^[\s*_`\[(]*T\s*\+\s*(?:(?P<h>\d{1,3}):(?P<hm>\d{2})"
+    r"|(?:(?P<days>\d{1,3})\s*(?:d|days?))?\s*(?:(?P<hours>\d{1,3})\s*(?:h|hrs?|hours?))?"
+    r"\s*(?:(?P<minutes>\d{1,4})\s*(?:m|mins?|minutes?)?)?)"
+    r"(?!\w|:\d)[*_`\])]*\s*(?:[-:\u2013\u2014|]\s*)?",
+    re.IGNORECASE,
+)
+
+
+def relative_offset(written: str) -> tuple[dt.timedelta, int] | None:
+    """(offset, where the text after it starts) of a time written as `T+...`, else None."""
+    match = _RELATIVE.match(written)
+    if match is None:
+        return None
+    if match.group("h") is not None:
+        return dt.timedelta(hours=int(match.group("h")), minutes=int(match.group("hm"))), match.end()
+    parts = [match.group(name) for name in ("days", "hours", "minutes")]
+    if all(part is None for part in parts):
+        return None
+    days, hours, minutes = (int(part or 0) for part in parts)
+    return dt.timedelta(days=days, hours=hours, minutes=minutes), match.end()
+
+
+def _add_relative(pm: Postmortem, written: str, line: int, end_line: int, shape: str,
+                  event_text: str | None = None) -> TimelineEvent | None:
+    """A row whose time is an offset from the incident's start ("T+45m escalated"), or None when it is not one.
+
+    The start is `started_at`, else the first row above with a time; with
+    neither, the row is kept with a problem (lint's `timeline-time`) rather
+    than left out.
+    """
+    found = relative_offset(written)
+    if found is None:
+        return None
+    offset, end = found
+    raw = written[:end].strip(" \t-:\u2013\u2014|*_`[]()")
+    text = event_text if event_text is not None else written[end:].strip()
+    start = pm.moment("started_at") or next((event.time for event in pm.timeline if event.time is not None), None)
+    if start is None:
+        event = TimelineEvent(line, raw, text, None, f"'{raw}' counts from the incident's start, which neither "
+                              "`started_at` nor a row above gives; write the time of day", shape, end_line)
+    else:
+        event = TimelineEvent(line, raw, text, start + offset, None, shape, end_line)
     pm.timeline.append(event)
     return event
 
