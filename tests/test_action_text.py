@@ -325,3 +325,13 @@ def test_a_tracker_word_before_a_key_is_a_field_but_before_prose_it_is_a_word():
 ])
 def test_a_status_word_marked_in_a_cell_is_read_off_it(cell, expected):
     assert cell_status(cell) == expected
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("Action: rotate keys (Owner: Kim, ETA: Q2)", "Kim"),
+    ("Fix DNS. Owner: Mr. Lee. ETA: soon", "Mr. Lee"),
+    ("Fix DNS (owner: @kim and @lee; ETA: Q3)", "kim, lee"),
+])
+def test_an_owner_labelled_in_words_that_stay_in_the_text_is_still_read(text, owner):
+    item = read(text)
+    assert item.owner == owner and item.text == text  # the unreadable ETA keeps the group in the text

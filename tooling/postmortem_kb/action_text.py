@@ -127,6 +127,9 @@ _FIELD = re.compile(
     r"[*_]{0,2}\s*(?P<colon>[:=])?[*_]{0,2}\s*(?P<value>.+)$",
     re.I,
 )
+_OWNER_IN_TEXT = re.compile(
+    rf"(?:^|(?<=[\s(\[|;,]))[*_]{{0,2}}(?:{_OWNER_LABEL})[*_]{{0,2}}\s*:[*_]{{0,2}}\s*(?P<name>[^,;|)\]]+)", re.I
+)
 # Labelled fields written out after the sentence ("... Owner: lee | Due: ...").
 _LABEL_IN_TEXT = re.compile(
     rf"(?:(?<=[\s|;,.(\[])|^)[*_]{{0,2}}(?:{_OWNER_LABEL}|due(?:\s+date)?|deadline|eta|status|priority|ticket|jira)"
@@ -491,6 +494,11 @@ def read_action_item(text: str) -> ProseAction | None:
         written = _DUE_IN_TEXT.search(reader.text)
         due = parse_date(written.group(1)) if written else ""
     owner = fields.get("owner", "")
+    if not owner:
+        # An owner labelled in a group that stays in the text ("(Owner: Kim, ETA: Q2)": the ETA is no date).
+        labelled = _OWNER_IN_TEXT.search(reader.text)
+        name = _FIELD_SEPARATOR.split(labelled.group("name"), maxsplit=1)[0] if labelled else ""
+        owner = _owner_value(name).rstrip(".") if name.strip() else ""
     if not owner:
         handle = _HANDLE_IN_TEXT.search(reader.text)
         owner = handle.group(0)[1:] if handle else ""
