@@ -23,9 +23,13 @@ def _label(item: ActionItem) -> str:
 def action_table(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     listed = [item for item in pm.actions if not item.from_table]
     if listed:
+        missing = sum(1 for item in listed if not (item.owner and item.due and item.status))
+        # Fields written in the prose are read (`postmortem show` lists them), but only a table gives each its place.
+        detail = (f"{missing} of them lack an owner, a due date or a status" if missing
+                  else "their owners, dates and statuses are read from the prose")
         yield Hit(listed[0].line, f"the {len(listed)} action item{'s are' if len(listed) != 1 else ' is'} a bullet "
-                                  "list, which has no place for an owner, due date or status; make it a table "
-                                  "`| Action | Owner | Priority | Due | Status | Ticket |`")
+                                  f"list ({detail}); make it a table "
+                                  "`| Action | Owner | Priority | Due | Status | Ticket |` so every item has each field")
 
 
 @rule("action-owner", ERROR, "Every action item has an owner.")
