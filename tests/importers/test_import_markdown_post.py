@@ -362,3 +362,14 @@ def test_the_incident_commander_named_in_the_text_is_read_when_the_front_matter_
     post = frontmatter.load(path)
     assert post["incident_commander"] == "Alex"
     assert "- Incident Commander: Alex" in post.content
+
+
+def test_a_labelled_value_keeps_its_own_emphasis_and_sheds_the_labels(kb, runner, tmp_path):
+    source = tmp_path / "2024-01-05-x.md"
+    source.write_text("# X\n\n**Severity: SEV-1**\n**Summary:** The cache *and* the queue failed, *twice*\n\n"
+                      "## Responders\n\n- Incident commander: **Alex**\n", encoding="utf-8")
+    assert runner.invoke(main, ["import", str(source)]).exit_code == 0
+    [path] = (kb / "postmortems").glob("2024-01-05-*.md")
+    post = frontmatter.load(path)
+    assert (post["severity"], post["incident_commander"]) == ("SEV1", "Alex")
+    assert post["summary"] == "The cache *and* the queue failed, *twice*"

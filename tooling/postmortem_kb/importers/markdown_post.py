@@ -1040,7 +1040,7 @@ def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, con
         if not match:
             continue
         key = _LEAD_LABELS.get(" ".join(match.group("label").lower().split()))
-        value = _LINK_TEXT.sub(r"\1", match.group("value")).strip().strip("*_").strip()
+        value = _labelled_value(match.group("value"))
         if key is None or not value or key in learned.values or _has_value(meta, key):
             continue
         where = f"line {first_line + index}"
@@ -1061,6 +1061,19 @@ def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, con
         else:
             learned.values["summary"] = " ".join(value.split())
             post.notes.append(f"summary: from {line.strip()!r} at {where}")
+
+
+def _labelled_value(written: str) -> str:
+    """A labelled line's value: link labels for links, and without the emphasis that closes around the label
+    (`**Severity: SEV-2**`); emphasis of its own (`... *bold*`) stays."""
+    value = _LINK_TEXT.sub(r"\1", written).strip()
+    for mark in ("**", "__", "*", "_"):
+        inner = value[len(mark):-len(mark)]
+        if value.startswith(mark) and value.endswith(mark) and inner.strip() and mark not in inner:
+            return inner.strip()  # the whole value emphasised: `**Alex**`
+        if value.endswith(mark) and value.count(mark) % 2 == 1:
+            value = value[: -len(mark)].rstrip()
+    return value
 
 
 def _has_value(meta: dict[str, Any], key: str) -> bool:
@@ -1085,7 +1098,7 @@ def _stated_in_text(lines: list[str], first_line: int, config: KBConfig, post: I
             continue
         label = " ".join(match.group("label").lower().split())
         if label in _COMMANDER_LABELS:
-            name = _LINK_TEXT.sub(r"\1", match.group("value")).strip().strip("*_").strip().lstrip("@")
+            name = _labelled_value(match.group("value")).lstrip("@")
             # A name, not a sentence about the role ("Incident commander: none was named at first").
             if name and "incident_commander" not in learned.values and len(name.split()) <= 4 \
                     and not re.search(r"[.!?]\s|\bnone\b|\bnot\b", name, re.I):
