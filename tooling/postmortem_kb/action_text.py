@@ -272,7 +272,8 @@ def _part(text: str) -> dict[str, str] | None:
 
 
 _FIELD_SEPARATOR = re.compile(
-    rf"\s*[,;|]\s*|\s+[—–-]\s+|\.\s+(?=[*_]{{0,2}}(?:{_OWNER_LABEL}|{_DUE_LABEL}|status|priority|prio|ticket|jira)\b)",
+    rf"\s*[,;|]\s*|\s+[—–-]\s+"
+    rf"|\.\s+(?=[*_]{{0,2}}(?:{_OWNER_LABEL}|{_DUE_LABEL}|status|priority|prio|ticket|jira)\b)",
     re.I,
 )
 _DATE_COMMA = re.compile(rf"({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?),(\s*\d{{4}})", re.I)
@@ -302,8 +303,6 @@ def _notation(text: str) -> dict[str, str] | None:
 def labelled_fields(text: str) -> dict[str, str] | None:
     """The fields a line holds when it is nothing but notation (`Owner: Omar`, `Due: 2023-07-01`,
     `API-881`), else None: an action's sub-bullets that say who, when and where it is tracked."""
-    if not text.strip():
-        return None
     return _notation(text)
 
 

@@ -41,6 +41,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from postmortem_kb.markdown_text import link_labels
+
 SUMMARY = "Summary"
 IMPACT = "Impact"
 TIMELINE = "Timeline"
@@ -199,7 +201,6 @@ _PREPOSITIONS = {"of", "on", "for", "to", "from", "in", "about", "during", "afte
 _CONJUNCTIONS = {"and", "or", "plus", "vs", "versus"}
 _QUESTION_WORDS = {"what", "how", "why", "who", "when", "where", "which", "whats", "hows"}
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]+>")
 _ATTR_LIST = re.compile(r"\{\s*[#.:][^}]*\}\s*$")
 _NUMBERING = re.compile(r"^\s*(?:(?:section|part|step)\s+)?(?:\d+(?:\.\d+)*|[ivxlc]+|[a-h])[.):]\s+", re.I)
@@ -212,7 +213,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _strip_markup(text: str) -> str:
-    text = _LINK.sub(r"\1", text)
+    text = link_labels(text)
     text = _TAG.sub("", text)
     text = _ATTR_LIST.sub("", text)
     text = text.strip()

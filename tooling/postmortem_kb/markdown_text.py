@@ -19,6 +19,9 @@ every extension a site may turn on, not only CommonMark:
 
 Whitespace runs (newlines included) become one space: the text always sits
 inside one line, a table cell or a list item.
+
+The other way, `link_labels` reads a line of someone's markdown as words:
+each link or image becomes its label.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import functools
 import re
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _BACKSLASHED = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _REFERENCES = str.maketrans({":": "&#58;", "@": "&#64;", "^": "&#94;", "=": "&#61;", "~": "&#126;"})
@@ -45,3 +49,8 @@ def _md_text(value: str) -> str:
     text = _BACKSLASHED.sub(r"\\\1", text)
     # After the backslashes: the references' own `#` must stay as written.
     return text.translate(_REFERENCES)
+
+
+def link_labels(text: str) -> str:
+    """`text` with each markdown link or image replaced by its label (`[Omar](mailto:o@x)` -> `Omar`)."""
+    return _LINK.sub(r"\1", text)

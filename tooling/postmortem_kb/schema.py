@@ -200,8 +200,6 @@ class _PlainField:
     def __init__(self, schema: dict[str, Any], format_checker) -> None:
         types = schema.get("type")
         self.types = {types} if isinstance(types, str) else set(types or ())
-        if "integer" in self.types:
-            self.types.add("number")  # unused by our schema, but keeps the check sound
         self.min_length = schema.get("minLength", 0)
         self.format = schema.get("format")
         self.format_checker = format_checker
@@ -212,6 +210,7 @@ class _PlainField:
 
     def valid(self, value: Any) -> bool:
         kind = _json_type(value)
+        # An integer is a JSON Schema number; a float is no integer.
         if kind not in self.types and not (kind == "integer" and "number" in self.types):
             return False
         if kind != "string":

@@ -17,7 +17,6 @@ under "What happened".
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from dataclasses import replace
 
@@ -298,7 +297,7 @@ _RELATIVE = re.compile(
 )
 
 
-def relative_offset(written: str) -> tuple[dt.timedelta, int] | None:
+def _relative_offset(written: str) -> tuple[dt.timedelta, int] | None:
     """(offset, where the text after it starts) of a time written as `T+...`, else None."""
     match = _RELATIVE.match(written)
     if match is None:
@@ -320,7 +319,7 @@ def _add_relative(pm: Postmortem, written: str, line: int, end_line: int, shape:
     neither, the row is kept with a problem (lint's `timeline-time`) rather
     than left out.
     """
-    found = relative_offset(written)
+    found = _relative_offset(written)
     if found is None:
         return None
     offset, end = found

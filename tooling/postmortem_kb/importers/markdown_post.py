@@ -40,6 +40,7 @@ import yaml
 
 from postmortem_kb.config import KBConfig, normalise_heading
 from postmortem_kb.importers import ImportFailure
+from postmortem_kb.markdown_text import link_labels
 from postmortem_kb.model import as_date
 
 if TYPE_CHECKING:
@@ -1021,7 +1022,6 @@ _COMMANDER_LABELS = {"incident commander", "ic", "incident lead", "incident mana
 _LEAD_LABELS = {"author": "authors", "authors": "authors", "written by": "authors", "severity": "severity",
                 "sev": "severity", "summary": "summary", "tl;dr": "summary", "tldr": "summary"}
 _SEVERITY_NUMBER = re.compile(r"^(?:sev(?:erity)?)\s*[-_ ]?\s*(\d)\b", re.IGNORECASE)
-_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, config: KBConfig,
@@ -1032,10 +1032,11 @@ def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, con
     in front matter. They are read only where the front matter says
     nothing, and the lines stay in the text as written.
     """
+    seen_text = False  # a `#` heading after some text opens a section (a leading one is the title)
     for index, line in enumerate(lines):
-        if re.match(r"^\s*#{2,6}\s", line) or (index and re.match(r"^\s*#\s", line) and any(
-                other.strip() and not other.lstrip().startswith("#") for other in lines[:index])):
+        if re.match(r"^\s*#{2,6}\s", line) or (seen_text and re.match(r"^\s*#\s", line)):
             break  # the first section
+        seen_text = seen_text or bool(line.strip() and not line.lstrip().startswith("#"))
         match = _STATED_LINE.match(line)
         if not match:
             continue
@@ -1066,7 +1067,7 @@ def _stated_in_lead(meta: dict[str, Any], lines: list[str], first_line: int, con
 def _labelled_value(written: str) -> str:
     """A labelled line's value: link labels for links, and without the emphasis that closes around the label
     (`**Severity: SEV-2**`); emphasis of its own (`... *bold*`) stays."""
-    value = _LINK_TEXT.sub(r"\1", written).strip()
+    value = link_labels(written).strip()
     for mark in ("**", "__", "*", "_"):
         inner = value[len(mark):-len(mark)]
         if value.startswith(mark) and value.endswith(mark) and inner.strip() and mark not in inner:

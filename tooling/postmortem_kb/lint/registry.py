@@ -50,7 +50,8 @@ class LintContext:
     def facts(self, pm: Postmortem) -> "PostmortemFacts":
         """What several rules derive from one postmortem, computed once."""
         if self._facts is None or self._facts.pm is not pm:
-            from postmortem_kb.lint.facts import PostmortemFacts  # (facts imports this module)
+            # Imported here: facts imports this module.
+            from postmortem_kb.lint.facts import PostmortemFacts
 
             self._facts = PostmortemFacts(pm, self)
         return self._facts

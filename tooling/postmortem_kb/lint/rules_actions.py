@@ -29,7 +29,8 @@ def action_table(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
                   else "their owners, dates and statuses are read from the prose")
         yield Hit(listed[0].line, f"the {len(listed)} action item{'s are' if len(listed) != 1 else ' is'} a bullet "
                                   f"list ({detail}); make it a table "
-                                  "`| Action | Owner | Priority | Due | Status | Ticket |` so every item has each field")
+                                  "`| Action | Owner | Priority | Due | Status | Ticket |` "
+                                  "so every item has each field")
 
 
 @rule("action-owner", ERROR, "Every action item has an owner.")

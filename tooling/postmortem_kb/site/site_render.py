@@ -348,40 +348,28 @@ class SiteRender:
                 pages[path] = (key, entry.render)
         return pages
 
-    def _values_of(self, pm: Postmortem) -> tuple:
-        """(tags, services, related keys) of a postmortem, read from its front matter once."""
-        values = self._values.get(pm.id)
-        if values is None:
-            values = self._values[pm.id] = (pm.tags, pm.services, related_keys(pm))
-        return values
-
-    def _facet(self, pm: Postmortem) -> tuple:
-        """What a listing row (and a related-incidents entry, its first three) shows of a postmortem."""
-        facet = self._facets.get(pm.id)
-        if facet is None:
-            facet = self._facets[pm.id] = (pm.id, pm.title, format_date(pm), pm.severity, pm.summary,
-                                           incident_duration(pm), pm.status)
-        return facet
-
     @staticmethod
     def _cached(kept: dict[str, Any], pm: Postmortem, compute: Callable[[Postmortem], Any]) -> Any:
-        """`compute(pm)`, kept per postmortem id until its file changes."""
+        """`compute(pm)`, kept per postmortem id until its file changes (`render` forgets changed ids)."""
         value = kept.get(pm.id)
         if value is None:
             value = kept[pm.id] = compute(pm)
         return value
 
+    def _values_of(self, pm: Postmortem) -> tuple:
+        """(tags, services, related keys) of a postmortem, read from its front matter once."""
+        return self._cached(self._values, pm, lambda pm: (pm.tags, pm.services, related_keys(pm)))
+
+    def _facet(self, pm: Postmortem) -> tuple:
+        """What a listing row (and a related-incidents entry, its first three) shows of a postmortem."""
+        return self._cached(self._facets, pm, lambda pm: (pm.id, pm.title, format_date(pm), pm.severity, pm.summary,
+                                                          incident_duration(pm), pm.status))
+
     def _source(self, pm: Postmortem) -> str:
-        source = self._sources.get(pm.id)
-        if source is None:
-            source = self._sources[pm.id] = relative_path(pm, self.config.root)
-        return source
+        return self._cached(self._sources, pm, lambda pm: relative_path(pm, self.config.root))
 
     def _times_facet(self, pm: Postmortem) -> tuple:
-        facet = self._times.get(pm.id)
-        if facet is None:
-            facet = self._times[pm.id] = (pm.date, pm.severity, tuple(durations(pm).values()))
-        return facet
+        return self._cached(self._times, pm, lambda pm: (pm.date, pm.severity, tuple(durations(pm).values())))
 
     def _part(self, name: str, key: Hashable, render: Callable[[], MetricsPart]) -> MetricsPart:
         """A half of the metrics page, rendered again only when its numbers changed."""
@@ -391,11 +379,8 @@ class SiteRender:
         return known[1]
 
     def _record(self, pm: Postmortem, today: dt.date) -> str:
-        record = self._records.get(pm.id)
-        if record is None:
-            record = self._records[pm.id] = record_json(pm, self.config, today, self._source(pm),
-                                                        self.options.directory_urls)
-        return record
+        return self._cached(self._records, pm, lambda pm: record_json(pm, self.config, today, self._source(pm),
+                                                                      self.options.directory_urls))
 
 
 def _actions(pm: Postmortem) -> tuple:
