@@ -288,6 +288,18 @@ def test_a_time_the_clocks_skipped_is_moved_and_noted():
     assert "does not exist" in result.notes[0]
 
 
+def test_a_time_skipped_by_clocks_that_change_at_midnight_is_moved_too():
+    # Havana springs forward at 00:00 (to 01:00): the skipped hour opens the day.
+    result = TimeResolver(None, zone_from_text("America/Havana")).resolve(
+        parse_time_cell("2024-03-10 00:30"), "2024-03-10 00:30")
+    assert result.at.isoformat() == "2024-03-10T01:30:00-04:00"
+    assert "does not exist" in result.notes[0]
+    # On an ordinary day nothing is moved or noted.
+    plain = TimeResolver(None, zone_from_text("America/Havana")).resolve(
+        parse_time_cell("2024-03-12 00:30"), "2024-03-12 00:30")
+    assert plain.at.isoformat() == "2024-03-12T00:30:00-04:00" and not plain.notes
+
+
 def test_month_day_takes_the_year_nearest_the_current_date():
     resolver = TimeResolver(D(2023, 12, 30), None)
     late, early = resolve_all(resolver, ["Dec 31, 23:00 a", "Jan 1, 00:30 b"])

@@ -106,9 +106,10 @@ def check_collection(paths: list[Path], config: KBConfig) -> Iterator[tuple[Path
     on that to make these checks on every run.
     """
     seen: dict[str, str] = {}
+    real_dirs: dict[str, str] = {}
     for path in paths:
         shown = display_path(path)
-        problem = policy_problem(path, config.postmortems_dir)
+        problem = policy_problem(path, config.postmortems_dir, real_dirs)
         if problem is not None:
             yield path, shown, [Diagnostic(shown, 1, refusal_rule(path), ERROR, problem)], True
             continue

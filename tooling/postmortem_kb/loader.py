@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -287,28 +288,29 @@ def expanded_size(value: Any, limit: int) -> int:
     Shared (aliased) containers are sized once and memoised by identity, so
     this runs in time linear in the YAML text, not in the expansion.
     """
-    sizes: dict[int, int] = {}
+    return _size(value, 0, limit, {})
 
-    def size(node: Any, depth: int) -> int:
-        if depth > 100:
-            return limit + 1
-        if isinstance(node, dict):
-            items = [*node.keys(), *node.values()]
-        elif isinstance(node, list):
-            items = node
-        else:
-            return 1
-        key = id(node)
-        if key not in sizes:
-            total = 1
-            for item in items:
-                total += size(item, depth + 1)
-                if total > limit:
-                    break
-            sizes[key] = total
-        return sizes[key]
 
-    return size(value, 0)
+# A module function, not a closure: a closure that calls itself is a
+# reference cycle, left for the garbage collector after every file.
+def _size(node: Any, depth: int, limit: int, sizes: dict[int, int]) -> int:
+    if depth > 100:
+        return limit + 1
+    if isinstance(node, dict):
+        items = [*node.keys(), *node.values()]
+    elif isinstance(node, list):
+        items = node
+    else:
+        return 1
+    key = id(node)
+    if key not in sizes:
+        total = 1
+        for item in items:
+            total += _size(item, depth + 1, limit, sizes) if depth >= 100 or isinstance(item, (dict, list)) else 1
+            if total > limit:
+                break
+        sizes[key] = total
+    return sizes[key]
 
 
 def _key_lines(fm_text: str) -> dict[str, int]:
@@ -337,20 +339,30 @@ def read_body(pm: Postmortem, config: KBConfig) -> None:
 def _sections(headings: list[Heading], body: str, first_line: int, config: KBConfig) -> list[Section]:
     lines = body.split("\n")
     last_line = first_line + len(lines) - 1
+    # ends[i] + i is where body line i ends (the i newlines before it counted); summed in C.
+    ends = list(accumulate(map(len, lines)))
     # A lone leading H1 is the document's title, not a section.
     levels = [heading.level for heading in headings]
     title_index = 0 if levels and levels[0] == 1 and levels.count(1) == 1 else None
     section_levels = [lvl for n, lvl in enumerate(levels) if n != title_index]
     top = min(section_levels) if section_levels else 2
+    # A section ends before the next heading of its level or above: found from the
+    # last heading back, keeping only the later headings that can still end one.
+    end_lines = [last_line] * len(headings)
+    later: list[Heading] = []
+    for n in range(len(headings) - 1, -1, -1):
+        heading = headings[n]
+        while later and later[-1].level > heading.level:
+            later.pop()
+        if later:
+            end_lines[n] = later[-1].line - 1
+        later.append(heading)
     sections: list[Section] = []
     for n, heading in enumerate(headings):
-        end_line = last_line
-        for later in headings[n + 1:]:
-            if later.level <= heading.level:
-                end_line = later.line - 1
-                break
+        end_line = end_lines[n]
         # Subsections count as content for "is it empty".
-        body_text = "\n".join(lines[heading.end_line + 1 - first_line: end_line + 1 - first_line])
+        first, last = heading.end_line + 1 - first_line, end_line - first_line
+        body_text = body[ends[first] - len(lines[first]) + first: ends[last] + last] if first <= last else ""
         canonical, mapped_by = classify_heading(heading.text, config)
         sections.append(Section(
             heading=heading.text, level=heading.level, line=heading.line, body_start=heading.end_line + 1,

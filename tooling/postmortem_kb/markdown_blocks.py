@@ -144,31 +144,40 @@ def _matching_close(tokens: list, i: int) -> int:
     return j
 
 
+# Most of a table's tokens open or close a cell; they carry nothing to read.
+_CELL_EDGES = frozenset({"td_open", "td_close", "th_open", "th_close"})
+
+
 def _read_table(tokens: list, i: int, first_line: int) -> tuple[Table, int]:
     table = Table(header=[], rows=[], line=0, end_line=0)
     row: list[str] | None = None
     row_line = 0
     in_head = False
-    i += 1
-    while i < len(tokens) and tokens[i].type != "table_close":
-        kind = tokens[i].type
-        if kind == "thead_open":
+    for j in range(i + 1, len(tokens)):
+        token = tokens[j]
+        kind = token.type
+        if kind in _CELL_EDGES:
+            continue
+        if kind == "inline":
+            if row is not None:
+                row.append(token.content.strip())
+        elif kind == "tr_open":
+            row = []
+            row_line = token.map[0] + first_line if token.map else first_line
+        elif kind == "tr_close":
+            if row is not None:
+                if in_head:
+                    table.header = row
+                else:
+                    table.rows.append((row_line, row))
+            row = None
+        elif kind == "thead_open":
             in_head = True
         elif kind == "thead_close":
             in_head = False
-        elif kind == "tr_open":
-            row = []
-            row_line = tokens[i].map[0] + first_line if tokens[i].map else first_line
-        elif kind == "inline" and row is not None:
-            row.append(tokens[i].content.strip())
-        elif kind == "tr_close" and row is not None:
-            if in_head:
-                table.header = row
-            else:
-                table.rows.append((row_line, row))
-            row = None
-        i += 1
-    return table, i + 1
+        elif kind == "table_close":
+            return table, j + 1
+    return table, len(tokens) + 1
 
 
 def _read_list(tokens: list, i: int, first_line: int) -> tuple[list[ListItem], int]:

@@ -116,29 +116,32 @@ def to_json_compatible(value: Any) -> Any:
 
     Raises FrontMatterTooComplex rather than walking an alias bomb or a cycle.
     """
-    budget = [MAX_NODES]
+    return _json_walk(value, 0, (), [MAX_NODES - 1])
 
-    def walk(item: Any, depth: int, path: tuple[int, ...]) -> Any:
-        budget[0] -= 1
+
+# A module function, not a closure: a closure that calls itself is a
+# reference cycle, left for the garbage collector after every file.
+def _json_walk(item: Any, depth: int, path: tuple[int, ...], budget: list[int]) -> Any:
+    """`item` as JSON; the caller has counted it in `budget`, a container counts its values."""
+    if isinstance(item, (dict, list, tuple)):
+        budget[0] -= len(item)
         if budget[0] < 0:
             raise FrontMatterTooComplex(f"more than {MAX_NODES} values (YAML anchors repeated too often?)")
-        if depth > MAX_DEPTH:
+        if item and depth >= MAX_DEPTH:
             raise FrontMatterTooComplex(f"nested deeper than {MAX_DEPTH} levels")
-        if isinstance(item, (dict, list, tuple)):
-            if id(item) in path:
-                raise FrontMatterTooComplex("a YAML anchor contains itself")
-            inner = (*path, id(item))
-            if isinstance(item, dict):
-                return {str(k): walk(v, depth + 1, inner) for k, v in item.items()}
-            return [walk(v, depth + 1, inner) for v in item]
-        if isinstance(item, (dt.datetime, dt.date)):
-            return item.isoformat()
-        if item is None or isinstance(item, (str, bool, int, float)):
-            return item
-        # Other YAML types (binary, sets) have no JSON form; a string says what they are.
-        return repr(item)[:200]
-
-    return walk(value, 0, ())
+        if id(item) in path:
+            raise FrontMatterTooComplex("a YAML anchor contains itself")
+        inner = (*path, id(item))
+        # Text, most of a front matter, is already JSON: no call for it.
+        if isinstance(item, dict):
+            return {str(k): v if type(v) is str else _json_walk(v, depth + 1, inner, budget) for k, v in item.items()}
+        return [v if type(v) is str else _json_walk(v, depth + 1, inner, budget) for v in item]
+    if isinstance(item, (dt.datetime, dt.date)):
+        return item.isoformat()
+    if item is None or isinstance(item, (str, bool, int, float)):
+        return item
+    # Other YAML types (binary, sets) have no JSON form; a string says what they are.
+    return repr(item)[:200]
 
 
 def validator(config: KBConfig, schema: dict[str, Any] | None = None):

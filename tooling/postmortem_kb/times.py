@@ -361,6 +361,7 @@ EXPECTED = ("write a time such as '2024-02-26 10:05', '10:05', '1:30 PM' or 'Jan
             "(a time of day continues the date of the row above)")
 # A time of day this much earlier than the row above is read as the next day.
 MIDNIGHT_GAP = dt.timedelta(hours=12)
+_MIDNIGHT_GAP_SECONDS = MIDNIGHT_GAP.total_seconds()
 # A month and day without a year takes the year that puts it nearest the current date.
 _HALF_YEAR = dt.timedelta(days=183)
 
@@ -424,8 +425,8 @@ class TimeResolver:
         return None
 
     def resolve(self, stamp: TimeText | None, raw: str) -> Resolved:
-        written = " ".join(raw.split())
         if stamp is None:
+            written = " ".join(raw.split())
             if not written.strip("*_`"):
                 return Resolved(None, "the time cell is empty; " + EXPECTED)
             return Resolved(None, f"'{written}' is not a time; " + EXPECTED)
@@ -447,7 +448,8 @@ class TimeResolver:
         else:
             day = self.current_date
             if day is None:
-                return Resolved(None, f"'{written}' is a time of day with no date to continue; give the row a "
+                return Resolved(None, f"'{' '.join(raw.split())}' is a time of day with no date to continue; "
+                                      "give the row a "
                                       "full date (2024-02-26 10:05), put a day heading above it, or set `date:` "
                                       "in the front matter")
             if stamp.clock is not None and self._last_clock is not None and _behind(stamp.clock, self._last_clock):
@@ -499,13 +501,23 @@ class TimeResolver:
 
 def _behind(clock: dt.time, previous: dt.time) -> bool:
     """Whether `clock` is more than twelve hours earlier in the day than `previous`."""
-    seconds = lambda t: t.hour * 3600 + t.minute * 60 + t.second  # noqa: E731
-    return seconds(previous) - seconds(clock) > MIDNIGHT_GAP.total_seconds()
+    back = (previous.hour - clock.hour) * 3600 + (previous.minute - clock.minute) * 60 + previous.second - clock.second
+    return back > _MIDNIGHT_GAP_SECONDS
 
 
 def _past_missing_hour(at: dt.datetime) -> dt.datetime | None:
     """The same instant on the wall clock, when `at` names a time the clocks skipped that day; else None."""
-    if isinstance(at.tzinfo, dt.timezone):
+    if isinstance(at.tzinfo, dt.timezone) or not _changes_offset(at.tzinfo, at.date()):
         return None
     back = at.astimezone(dt.timezone.utc).astimezone(at.tzinfo)
     return None if back.replace(tzinfo=None) == at.replace(tzinfo=None) else back
+
+
+@functools.lru_cache(maxsize=4096)
+def _changes_offset(zone: dt.tzinfo, day: dt.date) -> bool:
+    """Whether the zone's clocks change on `day`: only then can a time of it be one they skipped.
+
+    Converting every row there and back cost more than the rest of its reading.
+    """
+    midnight = dt.datetime.combine(day, dt.time(), zone)
+    return midnight.utcoffset() != (midnight + dt.timedelta(days=1)).utcoffset()

@@ -395,6 +395,8 @@ _REGION_FIRST_WORDS = frozenset({"pacific", "mountain", "central", "eastern", "w
 
 def _may_be_zone_line(line: str) -> bool:
     """A cheap look at the first words before the full `_ZONE_LINE` pattern."""
+    if line[0] == "|":
+        return False  # a table row, which `_ZONE_LINE` cannot start with (most lines of a timeline)
     stripped = line.lstrip(" \t>#*_([")
     if stripped[:1] in ("+", "-", "\u2212") and stripped[1:2].isdigit():
         return True

@@ -72,16 +72,20 @@ class Linter:
                 self.active.append((rule, level))
         self.level = {rule.id: config.rule_level(rule.id, rule.severity) for rule in RULES.values()}
 
-    def lint(self, pm: Postmortem) -> list[Diagnostic]:
+    def lint(self, pm: Postmortem, shown: str | None = None) -> list[Diagnostic]:
+        """The findings for `pm`, located at `shown` (default: its path as the terminal would type it)."""
         found = list(pm.diagnostics)
         if pm.failed:
             return found
-        shown = found[0].path if found else display_path(pm.path)
+        shown = shown or (found[0].path if found else display_path(pm.path))
         ctx = self.ctx
-        for rule, level in self.active:
-            for hit in rule.check(pm, ctx):
-                found.append(Diagnostic(shown, hit.line, rule.id, level, hit.message, hit.column))
-        return self._apply_suppressions(pm, shown, found)
+        try:
+            for rule, level in self.active:
+                for hit in rule.check(pm, ctx):
+                    found.append(Diagnostic(shown, hit.line, rule.id, level, hit.message, hit.column))
+            return self._apply_suppressions(pm, shown, found)
+        finally:
+            ctx.done_with_postmortem()
 
     def _apply_suppressions(self, pm: Postmortem, shown: str, found: list[Diagnostic]) -> list[Diagnostic]:
         suppressions = read_suppressions(self.ctx.facts(pm), set(RULES))
@@ -168,7 +172,7 @@ def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tup
         data = read_regular(path, MAX_FILE_BYTES)
     except (OSError, RefusedFile):
         # The loader reads it again and reports why it cannot, with its own message.
-        return run.linter.lint(load_postmortem(path, run.config, shown)), None, False
+        return run.linter.lint(load_postmortem(path, run.config, shown), shown), None, False
     key = digest = None
     if run.cache is not None:
         key, digest = run.cache_key(path), content_digest(data)
@@ -179,7 +183,7 @@ def _lint_file(run: _Run, path: Path, shown: str) -> tuple[list[Diagnostic], tup
     ctx = run.linter.ctx
     ctx.known_ids = tracked
     ctx.file_dependencies = {}
-    findings = run.linter.lint(load_postmortem_bytes(data, path, run.config, shown))
+    findings = run.linter.lint(load_postmortem_bytes(data, path, run.config, shown), shown)
     entry = (key, entry_for(digest, findings, tracked, run.all_ids, ctx.file_dependencies)) \
         if run.cache is not None else None
     return findings, entry, False

@@ -17,6 +17,7 @@ placeholder, not a plain word), and a token needs its vendor prefix.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import Iterator
 
 from postmortem_kb.lint.textscan import long_token_line_indexes
@@ -77,17 +78,20 @@ _TOKENS = re.compile(
 )
 
 
-# The literal start of every token above, and a word every keyword above
-# holds: plain substring tests (fast) pick the texts and lines worth a
-# regular expression (slow on a whole postmortem, which rarely has either).
+# The literal start of every token above: a plain substring test (fast)
+# picks the lines worth a regular expression.
 _TOKEN_PREFIXES = ("github_pat_", "xapp-", "xoxe", "AIza", "ya29.", "dop_v1_", "shpat_", "shpca_", "shppa_",
                    "shpss_", "hvs.", "hvb.", "sk-ant-", "glsa_", "lin_api_", "PMAK-", "ATATT3", "dp.pt.",
                    "AccountKey=", "SharedAccessKey=")
-_KEYWORD_PARTS = ("pass", "pwd", "secret", "key", "token", "credential")
-# One pass of the regular expression engine finds them all (a loop over lines and words cost more than the rest).
-_KEYWORD = re.compile("|".join(_KEYWORD_PARTS))
-_KEYWORD_ANY_CASE = re.compile("|".join(_KEYWORD_PARTS), re.IGNORECASE)
-
+# Where `_ASSIGNMENT` can match: the end of one of its keywords, then `:`
+# or `=`. Each keyword holds one of these stems; `str.find` on the
+# lower-cased text (C speed) finds the few places a stem occurs, and the
+# sign is checked there. A regular expression over the whole text was
+# slower: most letters start one of its alternatives.
+_STEMS = ("pass", "pwd", "secret", "key", "token", "credential")
+_KEYWORD_END = r"""(?:pass(?:word|wd|phrase)|pwd|secret|key|token|credentials?)["']?\s*[:=]"""
+_ASSIGNMENT_SIGN = re.compile(_KEYWORD_END)
+_ASSIGNMENT_SIGN_ANY_CASE = re.compile(_KEYWORD_END, re.IGNORECASE)
 
 def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
     """(offset, kind) of every secret of the shapes above in `text`."""
@@ -110,35 +114,50 @@ def _lines_with_long_runs(text: str) -> Iterator[tuple[int, str]]:
     indexes = long_token_line_indexes(text, 20)
     if not indexes:
         return
-    wanted = set(indexes)
-    offset = 0
-    for index, line in enumerate(text.split("\n")):
-        if index in wanted:
-            yield offset, line
-        offset += len(line) + 1
+    lines = text.split("\n")
+    # ends[i] - len(lines[i]) + i is where line i starts (its i newlines before it); summed in C, not a loop.
+    ends = list(accumulate(map(len, lines)))
+    for index in dict.fromkeys(indexes):
+        yield ends[index] - len(lines[index]) + index, lines[index]
 
 
 def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each line naming a secret keyword, with the line after (a YAML value may sit there).
-
-    Only chunks holding an assignment sign: `_ASSIGNMENT` needs one (prose that says "token" is passed over).
-    """
-    lower = text.lower()
-    # Lower case keeps offsets unless a letter lowers to two (`İ`); the slower case-blind search serves then.
-    keywords = _KEYWORD.finditer(lower) if len(lower) == len(text) else _KEYWORD_ANY_CASE.finditer(text)
-    resume = 0
-    for keyword in keywords:
-        if keyword.start() < resume:
-            continue  # inside the chunk just given: no match is reported twice
-        start = text.rfind("\n", 0, keyword.start()) + 1
-        end = text.find("\n", keyword.start())
+    """(offset, text) of the lines holding a keyword with an assignment sign, each with the line after
+    (a YAML value may sit there); touching runs are merged, so no match is reported twice."""
+    chunk_start = chunk_end = -1
+    for sign_start, sign_end in _assignment_signs(text):
+        start = text.rfind("\n", 0, sign_start) + 1
+        end = text.find("\n", sign_end)
         if end != -1:
             end = text.find("\n", end + 1)
         end = len(text) if end == -1 else end
-        chunk = text[start:end]
-        if ":" in chunk or "=" in chunk:
-            yield start, chunk
-        resume = end + 1
+        if start <= chunk_end:
+            chunk_end = max(chunk_end, end)
+            continue
+        if chunk_end != -1:
+            yield chunk_start, text[chunk_start:chunk_end]
+        chunk_start, chunk_end = start, end
+    if chunk_end != -1:
+        yield chunk_start, text[chunk_start:chunk_end]
+
+
+def _assignment_signs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each keyword ending followed by `:` or `=`, in text order."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        # A letter lowered to two (`İ`) would shift every offset after it: the slower case-blind search serves.
+        return [match.span() for match in _ASSIGNMENT_SIGN_ANY_CASE.finditer(text)]
+    found: set[tuple[int, int]] = set()
+    match_at = _ASSIGNMENT_SIGN.match
+    for stem in _STEMS:
+        at = lower.find(stem)
+        while at != -1:
+            # The keyword may start a little before the stem (`passwd` holds `pass`, `apikey` holds `key`).
+            match = match_at(lower, at)
+            if match:
+                found.add(match.span())
+            at = lower.find(stem, at + 1)
+    return sorted(found)
 
 
 _RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-./][a-z][a-z0-9]*)+$")

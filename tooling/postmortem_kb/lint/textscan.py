@@ -29,9 +29,14 @@ class PhraseFinder:
         flags = re.IGNORECASE if ignore_case else 0
         # first word -> [(phrase, pattern matching the whole phrase at a position)]
         self.by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-        for phrase in sorted({p for p in phrases if p.split()}, key=len, reverse=True):
+        ordered = sorted({p for p in phrases if p.split()}, key=len, reverse=True)
+        firsts = {(p.split()[0].lower() if ignore_case else p.split()[0]) for p in ordered}
+        for phrase in ordered:  # longest first: a longer phrase wins where two start together
             words = phrase.split()
             first = words[0].lower() if ignore_case else words[0]
+            # A first word that starts with another (`forgotten`, `forgot`) is looked for under
+            # the shorter one: each search of the text costs a pass over it.
+            first = min((f for f in firsts if first.startswith(f)), key=len)
             pattern = re.compile(r"\s+".join(map(re.escape, words)), flags)
             self.by_first.setdefault(first, []).append((phrase, pattern))
 
