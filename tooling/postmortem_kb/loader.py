@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 
 from postmortem_kb.config import KBConfig, normalise_heading
 from postmortem_kb.files import RefusedFile, read_regular
-from postmortem_kb.markdown_blocks import Heading, block_parser, read_blocks  # noqa: F401  (block_parser: shared)
+from postmortem_kb.markdown_blocks import Heading, read_blocks
 from postmortem_kb.model import ERROR, Diagnostic, Postmortem, Section
 
 # Larger files are refused rather than parsed: a postmortem is prose, and a

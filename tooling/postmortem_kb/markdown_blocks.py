@@ -16,16 +16,28 @@ from markdown_it import MarkdownIt
 _block_parser: MarkdownIt | None = None
 
 
-def block_parser() -> MarkdownIt:
-    """CommonMark with tables and strikethrough, without the inline pass.
+def _parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough, without the inline pass or markdown-it's own normalising.
 
     Skipping the inline pass makes loading (and so lint) about a third
-    cheaper; an inline token still carries its raw `content`.
+    cheaper; an inline token still carries its raw `content`. The
+    normalising (line breaks, NUL characters) is done by `block_tokens`
+    only on a text that needs it: markdown-it rewrites every line break.
     """
     global _block_parser
     if _block_parser is None:
-        _block_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable(["inline", "text_join"])
+        _block_parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable(
+            ["normalize", "inline", "text_join"])
     return _block_parser
+
+
+def block_tokens(body: str) -> list:
+    """markdown-it's block tokens of `body`; their `map`s count lines as markdown does."""
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in body:
+        body = body.replace("\0", "\ufffd")
+    return _parser().parse(body)
 
 
 @dataclass
@@ -98,7 +110,7 @@ class Document:
 
 def read_blocks(body: str, first_line: int) -> Document:
     """The top-level blocks of `body`, whose first line is file line `first_line`."""
-    tokens = block_parser().parse(body)
+    tokens = block_tokens(body)
     doc = Document()
     i, count = 0, len(tokens)
     while i < count:

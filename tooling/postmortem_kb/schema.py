@@ -184,7 +184,13 @@ _JSON_TYPES = ((bool, "boolean"), (str, "string"), (int, "integer"), (float, "nu
 _PLAIN_KEYWORDS = {"type", "minLength", "format", "description", "title"}
 
 
+_EXACT_JSON_TYPES = {python_type: name for python_type, name in _JSON_TYPES}
+
+
 def _json_type(value: Any) -> str | None:
+    name = _EXACT_JSON_TYPES.get(type(value))  # the usual case: one lookup
+    if name is not None:
+        return name
     for python_type, name in _JSON_TYPES:
         if isinstance(value, python_type):
             return name

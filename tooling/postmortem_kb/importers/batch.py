@@ -255,12 +255,12 @@ def _same_bytes(a: Path, b: Path) -> bool:
 
 def _rewrite(post: ImportedPost, new_targets: list) -> None:
     """Point each link's destination at its new target, outside code blocks, keeping everything else."""
-    from postmortem_kb.loader import block_parser
+    from postmortem_kb.markdown_blocks import block_tokens
 
     front, body = post.text[: _body_start(post.text)], post.text[_body_start(post.text):]
     lines = body.split("\n")
     code_lines: set[int] = set()
-    for token in block_parser().parse(body):
+    for token in block_tokens(body):
         if token.type in ("fence", "code_block", "html_block") and token.map:
             code_lines.update(range(*token.map))
     for link, new_target in new_targets:

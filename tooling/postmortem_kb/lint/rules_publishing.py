@@ -18,6 +18,7 @@ from postmortem_kb.lint.textscan import (
     code_spans,
     comment_spans,
     in_spans,
+    LONG_TOKEN,
     joined_to_word,
     long_token_line_indexes,
     may_hold_ipv4,
@@ -71,10 +72,9 @@ def _secret_detectors() -> list:
 
 
 # Every secret the detectors know is, or sits on the line after, a run of
-# at least 20 characters without a space (keys, tokens, URLs with a
+# at least LONG_TOKEN characters without a space (keys, tokens, URLs with a
 # password, base64 key bodies). Prose rarely has one, so the detectors run
 # only on the lines that do.
-LONG_TOKEN = 20  # an AWS access key id, the shortest, is 20
 
 
 def _candidate_spans(text: str) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ import re
 from itertools import accumulate
 from typing import Iterator
 
-from postmortem_kb.lint.textscan import long_token_line_indexes
+from postmortem_kb.lint.textscan import LONG_TOKEN, long_token_line_indexes
 
 # Key blocks: PEM (PKCS#1/#8, EC, DSA, encrypted), OpenSSH, PGP private key
 # blocks and PuTTY key files. Public keys and certificates are not secrets.
@@ -110,8 +110,8 @@ def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _lines_with_long_runs(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, line) of each line holding a run of 20 characters without a space (`textscan`)."""
-    indexes = long_token_line_indexes(text, 20)
+    """(offset, line) of each line holding a run of LONG_TOKEN characters without a space (`textscan`)."""
+    indexes = long_token_line_indexes(text, LONG_TOKEN)
     if not indexes:
         return
     lines = text.split("\n")

@@ -8,6 +8,7 @@ candidate is, so a postmortem without the words costs a few substring scans.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from typing import Iterator
@@ -65,7 +66,14 @@ _TOKEN_CLASSES = bytes(
 )
 
 
-def long_token_line_indexes(text: str, length: int) -> list[int]:
+# The shortest secret shape the secret finders know (an AWS access key id).
+LONG_TOKEN = 20
+
+
+# The secret rule asks twice for each text (detect-secrets' candidates, then
+# the extra finders); a text's hash is computed once and kept by Python.
+@functools.lru_cache(maxsize=8)
+def long_token_line_indexes(text: str, length: int) -> tuple[int, ...]:
     """0-based indexes of the lines holding a run of at least `length`
     characters without whitespace or a table pipe.
 
@@ -87,7 +95,7 @@ def long_token_line_indexes(text: str, length: int) -> list[int]:
         if counted == -1:
             break
         at = classes.find(needle, counted)
-    return indexes
+    return tuple(indexes)
 
 
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
