@@ -71,7 +71,8 @@ def test_lint_bench_reports_cold_parallel_and_cached_runs():
     for label in ("read floor (read + front matter)", "lint --jobs 1, cold cache", "cold cache",
                   "lint again, unchanged files (cache)"):
         assert label in out, label
-    assert re.search(r"ratio cold/floor: [\d.]+x CPU \(budget 1.2x\)", out)
+    assert re.search(r"ratio cold/floor: [\d.]+x CPU, paired median \(budget 1.2x\)", out)
+    assert re.search(r"median of 1 paired runs \([\d.]+\); best against best [\d.]+x", out)
     assert "cached/read floor" in out and "budget 2.0x" in out
 
 

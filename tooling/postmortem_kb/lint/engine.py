@@ -71,6 +71,7 @@ class Linter:
             if level != "off" and rule.check is not None:
                 self.active.append((rule, level))
         self.level = {rule.id: config.rule_level(rule.id, rule.severity) for rule in RULES.values()}
+        self.rule_ids = frozenset(RULES)
 
     def lint(self, pm: Postmortem, shown: str | None = None) -> list[Diagnostic]:
         """The findings for `pm`, located at `shown` (default: its path as the terminal would type it)."""
@@ -88,7 +89,7 @@ class Linter:
             ctx.done_with_postmortem()
 
     def _apply_suppressions(self, pm: Postmortem, shown: str, found: list[Diagnostic]) -> list[Diagnostic]:
-        suppressions = read_suppressions(self.ctx.facts(pm), set(RULES))
+        suppressions = read_suppressions(self.ctx.facts(pm), self.rule_ids)
         if not suppressions.items and not suppressions.problems:
             return found
         kept = [d for d in found if not suppressions.silences(d)]

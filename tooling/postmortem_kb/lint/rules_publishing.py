@@ -14,11 +14,11 @@ from typing import Callable, Iterable, Iterator
 
 from postmortem_kb.lint.registry import Hit, LintContext, rule
 from postmortem_kb.lint.textscan import (
+    LONG_TOKEN,
     PhraseFinder,
     code_spans,
     comment_spans,
     in_spans,
-    LONG_TOKEN,
     joined_to_word,
     long_token_line_indexes,
     may_hold_ipv4,

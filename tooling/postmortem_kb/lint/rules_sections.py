@@ -34,6 +34,11 @@ def _subsection_lines(pm: Postmortem, top: Section) -> set[int]:
     return {s.line for s in pm.sections if not s.top_level and top.line < s.line <= top.body_end}
 
 
+def _without_comments(text: str) -> str:
+    # The substring test nearly always says no, and costs far less than the pattern.
+    return _COMMENT.sub("", text) if "<!--" in text else text
+
+
 def emptiness(pm: Postmortem, section: Section) -> str | None:
     """Why a section reads as empty, or None when it has content.
 
@@ -41,14 +46,15 @@ def emptiness(pm: Postmortem, section: Section) -> str | None:
     Action items table that has no rows the loader could read.
     """
     headings = _subsection_lines(pm, section)
-    lines = [
-        line for n, line in enumerate(_COMMENT.sub("", section.body).split("\n"), start=section.body_start)
-        if line.strip() and n not in headings
-    ]
-    if not lines:
-        return "is empty"
+    lines = (line for n, line in enumerate(_without_comments(section.body).split("\n"), start=section.body_start)
+             if line.strip() and n not in headings)
     kind = _TABLE_SECTIONS.get(section.canonical or "")
-    if kind and not getattr(pm, kind) and all(line.lstrip().startswith("|") for line in lines):
+    if not kind or getattr(pm, kind):
+        return None if next(lines, None) is not None else "is empty"
+    content = list(lines)
+    if not content:
+        return "is empty"
+    if all(line.lstrip().startswith("|") for line in content):
         return ("has a table with no rows that can be read (a table needs a header row, a `|---|` row "
                 "with as many columns, then one row per entry)")
     return None
@@ -58,7 +64,7 @@ def emptiness(pm: Postmortem, section: Section) -> str | None:
 def required_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     present = {s.canonical for s in pm.sections if s.top_level}
     aliases = ctx.config.section_aliases
-    for name in template_catalog.required_sections(ctx.config, pm.meta.get("template")):
+    for name in _required(pm, ctx):
         if name not in present:
             also = aliases.get(name)
             hint = f" (or one of: {', '.join(also)})" if also else ""
@@ -69,7 +75,7 @@ def required_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 def empty_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     if not _is_finished(pm, ctx):
         return
-    required = set(template_catalog.required_sections(ctx.config, pm.meta.get("template")))
+    required = set(_required(pm, ctx))
     for section in pm.sections:
         if not section.top_level or section.canonical not in required:
             continue
@@ -82,12 +88,19 @@ def empty_sections(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
 def sections_to_write(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     if _is_finished(pm, ctx):
         return  # section-empty reports them, as errors
-    required = set(template_catalog.required_sections(ctx.config, pm.meta.get("template")))
+    required = set(_required(pm, ctx))
     empty = [section for section in pm.sections
              if section.top_level and section.canonical in required and emptiness(pm, section)]
     if empty:
         names = ", ".join(section.heading for section in empty)
         yield Hit(empty[0].line, f"still to write before review: {names}")
+
+
+def _required(pm: Postmortem, ctx: LintContext) -> list[str]:
+    """The sections `pm` must have, worked out once per template in a run (it reads the template file)."""
+    template = pm.meta.get("template")
+    return ctx.once(f"required-sections:{template!r}",
+                    lambda: template_catalog.required_sections(ctx.config, template))
 
 
 def _template_sections(ctx: LintContext, template: object) -> set[str] | None:

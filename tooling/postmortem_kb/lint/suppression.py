@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Collection
 
 from postmortem_kb.lint.facts import PostmortemFacts
 from postmortem_kb.lint.suggest import did_you_mean
@@ -52,7 +53,7 @@ class Suppressions:
         return hit
 
 
-def read_suppressions(facts: PostmortemFacts, known_rules: set[str]) -> Suppressions:
+def read_suppressions(facts: PostmortemFacts, known_rules: Collection[str]) -> Suppressions:
     found = Suppressions()
     body = facts.pm.body
     if MARKER not in body:  # the common case costs one substring search

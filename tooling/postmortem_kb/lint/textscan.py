@@ -98,12 +98,13 @@ def long_token_line_indexes(text: str, length: int) -> tuple[int, ...]:
     return tuple(indexes)
 
 
-_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+# On bytes: `str.translate` looks each character up in a dict, `bytes.translate` in a table.
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def may_hold_ipv4(text: str) -> bool:
     """False when no digit-dot-digit appears: then no IPv4 address can."""
-    return "0.0" in text.translate(_DIGITS_TO_ZERO)
+    return b"0.0" in text.encode("utf-8", "surrogatepass").translate(_DIGITS_TO_ZERO)
 
 
 # -- context around a found phrase ---------------------------------------------
