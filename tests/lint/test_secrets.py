@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,3 +34,15 @@ def test_a_value_on_the_next_line_is_read_for_each_of_two_keywords_in_a_row():
 def test_a_keyword_split_from_its_sign_by_a_line_break_is_still_read():
     text = "the monkey business\ntoken\n: Zq8#vT2!mWpL\n"
     assert [kind for _, kind in find_extra_secrets(text)] == ["token value"]
+
+
+# Every keyword `_ASSIGNMENT` names, as written in configs and env files: each must be found, so the
+# stems and endings that pick where to look cannot fall behind the pattern.
+@pytest.mark.parametrize("keyword", [
+    "password", "passwd", "passphrase", "pwd", "secret", "secret_key", "secretkey", "client-secret",
+    "api_key", "apikey", "access_key", "private_key", "auth_token", "access_token", "refresh_token",
+    "bearer_token", "token", "credential", "credentials", "DB_PASSWORD", "AWS_SECRET_ACCESS_KEY",
+])
+def test_every_keyword_of_the_assignment_pattern_is_looked_for(keyword):
+    for text in (f"{keyword}: Zq8#vT2!mWpL", f'"{keyword}" = "Zq8#vT2!mWpL"', f"{keyword}=\n  Zq8#vT2!mWpL"):
+        assert [offset for offset, _ in find_extra_secrets(text)] == [text.index("Zq8#")], text

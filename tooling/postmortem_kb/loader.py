@@ -306,7 +306,8 @@ def _size(node: Any, depth: int, limit: int, sizes: dict[int, int]) -> int:
     if key not in sizes:
         total = 1
         for item in items:
-            total += _size(item, depth + 1, limit, sizes) if depth >= 100 or isinstance(item, (dict, list)) else 1
+            # A scalar (most values) counts one without a call, unless it is past the depth limit.
+            total += 1 if depth < 100 and not isinstance(item, (dict, list)) else _size(item, depth + 1, limit, sizes)
             if total > limit:
                 break
         sizes[key] = total

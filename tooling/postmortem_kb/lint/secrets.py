@@ -17,7 +17,6 @@ placeholder, not a plain word), and a token needs its vendor prefix.
 from __future__ import annotations
 
 import re
-from itertools import accumulate
 from typing import Iterator
 
 from postmortem_kb.lint.textscan import LONG_TOKEN, long_token_line_indexes
@@ -84,7 +83,8 @@ _TOKEN_PREFIXES = ("github_pat_", "xapp-", "xoxe", "AIza", "ya29.", "dop_v1_", "
                    "shpss_", "hvs.", "hvb.", "sk-ant-", "glsa_", "lin_api_", "PMAK-", "ATATT3", "dp.pt.",
                    "AccountKey=", "SharedAccessKey=")
 # Where `_ASSIGNMENT` can match: the end of one of its keywords, then `:`
-# or `=`. Each keyword holds one of these stems; `str.find` on the
+# or `=` (`_KEYWORD_END` lists the endings of `_ASSIGNMENT`'s keywords; a
+# keyword added there needs its ending here, tests/lint/test_secrets.py). Each keyword holds one of these stems; `str.find` on the
 # lower-cased text (C speed) finds the few places a stem occurs, and the
 # sign is checked there. A regular expression over the whole text was
 # slower: most letters start one of its alternatives.
@@ -92,6 +92,7 @@ _STEMS = ("pass", "pwd", "secret", "key", "token", "credential")
 _KEYWORD_END = r"""(?:pass(?:word|wd|phrase)|pwd|secret|key|token|credentials?)["']?\s*[:=]"""
 _ASSIGNMENT_SIGN = re.compile(_KEYWORD_END)
 _ASSIGNMENT_SIGN_ANY_CASE = re.compile(_KEYWORD_END, re.IGNORECASE)
+
 
 def find_extra_secrets(text: str) -> Iterator[tuple[int, str]]:
     """(offset, kind) of every secret of the shapes above in `text`."""
@@ -114,11 +115,12 @@ def _lines_with_long_runs(text: str) -> Iterator[tuple[int, str]]:
     indexes = long_token_line_indexes(text, LONG_TOKEN)
     if not indexes:
         return
-    lines = text.split("\n")
-    # ends[i] - len(lines[i]) + i is where line i starts (its i newlines before it); summed in C, not a loop.
-    ends = list(accumulate(map(len, lines)))
-    for index in dict.fromkeys(indexes):
-        yield ends[index] - len(lines[index]) + index, lines[index]
+    wanted = set(indexes)
+    offset = 0
+    for index, line in enumerate(text.split("\n")):
+        if index in wanted:
+            yield offset, line
+        offset += len(line) + 1
 
 
 def _assignment_chunks(text: str) -> Iterator[tuple[int, str]]:
