@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from lint_helpers import CLEAN, by_rule, line_of, lint_json, lint_text
+from conftest import write
+from lint_helpers import CLEAN, CLEAN_NAME, by_rule, line_of, lint_json, lint_text
 
 from postmortem_kb.lint.rules_publishing import is_blame, is_role_address
 
@@ -19,6 +22,30 @@ SLACK_TOKEN = "xoxb-" + "123456789012-1234567890123-" + "AbCdEfGhIjKlMnOpQrStUvW
 
 def with_impact(text: str) -> str:
     return CLEAN.replace("Logins were slow for 30 minutes.", text)
+
+
+# Lints the knowledge base in a fresh interpreter; prints whether detect-secrets got imported.
+_LINT_AND_SAY_IF_DETECT_SECRETS_LOADED = """
+import sys
+from postmortem_kb.cli import main
+try:
+    main(["--root", sys.argv[1], "lint", "--no-cache", "--jobs", "1", "--format", "json"])
+except SystemExit:
+    pass
+print("detect_secrets" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("impact, loaded", [
+    ("Logins were slow for 30 minutes.", False),  # no run of 20 characters: nothing for the detectors
+    (f"We rotated {AWS_KEY} after the leak.", True),
+])
+def test_detect_secrets_is_loaded_only_when_a_line_could_hold_a_secret(kb, impact, loaded):
+    write(kb / "postmortems" / CLEAN_NAME, with_impact(impact))
+    result = subprocess.run([sys.executable, "-c", _LINT_AND_SAY_IF_DETECT_SECRETS_LOADED, str(kb)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == str(loaded)
+    assert ("AWS Access Key" in result.stdout) is loaded
 
 
 def test_secrets_in_the_body_are_errors_at_their_position(kb):

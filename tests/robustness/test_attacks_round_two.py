@@ -323,5 +323,5 @@ def test_no_false_secret_in_the_dfds_corpus():
     hits = []
     for path in sorted(corpus.glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        hits += [(path.name, kind) for _, kind in [*find_secrets(text, detectors), *find_extra_secrets(text)]]
+        hits += [(path.name, kind) for _, kind in [*find_secrets(text, lambda: detectors), *find_extra_secrets(text)]]
     assert hits == []

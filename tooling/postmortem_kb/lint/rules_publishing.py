@@ -97,16 +97,20 @@ def _candidate_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_secrets(text: str, detectors: list) -> Iterator[tuple[int, str]]:
+def find_secrets(text: str, detectors: Callable[[], list]) -> Iterator[tuple[int, str]]:
     """(offset, kind) of each secret in `text`.
 
     Each detector's patterns run over the candidate lines; a match is then
     confirmed by the detector itself, which applies its own extra checks
-    (a JWT must decode, for one).
+    (a JWT must decode, for one). `detectors` makes (or recalls) them; it
+    is called only for a text with a candidate line, so a run over prose
+    alone never imports detect-secrets (nor `requests`, which it imports).
     """
-    for start, end in _candidate_spans(text):
+    spans = _candidate_spans(text)
+    found = detectors() if spans else []
+    for start, end in spans:
         chunk = text[start:end]
-        for detector in detectors:
+        for detector in found:
             for pattern in detector.denylist:
                 for match in pattern.finditer(chunk):
                     if any(True for _ in detector.analyze_string(match.group(0))):
@@ -149,7 +153,9 @@ def _texts(pm: Postmortem, ctx: LintContext) -> list[_ScanText]:
 def secrets(pm: Postmortem, ctx: LintContext) -> Iterable[Hit]:
     from postmortem_kb.lint.secrets import find_extra_secrets
 
-    detectors = ctx.once("secret-detectors", _secret_detectors)
+    def detectors() -> list:
+        return ctx.once("secret-detectors", _secret_detectors)
+
     for scan in _texts(pm, ctx):
         # detect-secrets names the kind when it knows it; the extra finders
         # report only what it left unreported on that line.
