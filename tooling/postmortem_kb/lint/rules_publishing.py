@@ -107,10 +107,10 @@ def find_secrets(text: str, detectors: Callable[[], list]) -> Iterator[tuple[int
     alone never imports detect-secrets (nor `requests`, which it imports).
     """
     spans = _candidate_spans(text)
-    found = detectors() if spans else []
+    made = detectors() if spans else []
     for start, end in spans:
         chunk = text[start:end]
-        for detector in found:
+        for detector in made:
             for pattern in detector.denylist:
                 for match in pattern.finditer(chunk):
                     if any(True for _ in detector.analyze_string(match.group(0))):
