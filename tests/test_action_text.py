@@ -130,6 +130,12 @@ def test_words_that_are_not_owners(text):
      "Fix the parser"),
     ("Fix the parser (org/repo#45)", "org/repo#45", "Fix the parser"),
     ("Fix the parser (#123) before the release", "#123", "Fix the parser before the release"),
+    ("Fix the parser https://github.com/org/repo/issues/812", "https://github.com/org/repo/issues/812",
+     "Fix the parser"),
+    ("Fix the parser: https://github.com/org/repo/issues/812.", "https://github.com/org/repo/issues/812",
+     "Fix the parser"),
+    ("Fix the parser - <https://corp.atlassian.net/browse/OPS-12>", "https://corp.atlassian.net/browse/OPS-12",
+     "Fix the parser"),
 ])
 def test_ticket_notation_is_read_and_removed(text, ticket, remaining):
     item = read(text)
@@ -142,6 +148,28 @@ def test_ticket_notation_is_read_and_removed(text, ticket, remaining):
     ("Merge https://gitlab.com/g/p/-/merge_requests/8 after review", "https://gitlab.com/g/p/-/merge_requests/8"),
 ])
 def test_a_ticket_in_the_sentence_is_read_but_kept(text, ticket):
+    item = read(text)
+    assert (item.ticket, item.text) == (ticket, text)
+
+
+@pytest.mark.parametrize("text, owner, ticket", [
+    ("Lower the lag alert threshold (owner: @ana) https://github.com/org/repo/issues/812", "ana",
+     "https://github.com/org/repo/issues/812"),
+    ("Lower the lag alert threshold (owner: Ana Lima) https://corp.atlassian.net/browse/OPS-12", "Ana Lima",
+     "https://corp.atlassian.net/browse/OPS-12"),
+    ("Lower the lag alert threshold https://github.com/org/repo/issues/812 (owner: ana)", "ana",
+     "https://github.com/org/repo/issues/812"),
+])
+def test_an_owner_group_before_a_tracker_link_is_read_whole(text, owner, ticket):
+    item = read(text)
+    assert (item.text, item.owner, item.ticket) == ("Lower the lag alert threshold", owner, ticket)
+
+
+@pytest.mark.parametrize("text, ticket", [
+    ("Fix the parser, see https://github.com/o/r/issues/3", "https://github.com/o/r/issues/3"),
+    ("Fix the parser as noted in https://github.com/o/r/issues/3", "https://github.com/o/r/issues/3"),
+])
+def test_a_tracker_link_the_sentence_points_to_stays_in_it(text, ticket):
     item = read(text)
     assert (item.ticket, item.text) == (ticket, text)
 

@@ -141,6 +141,10 @@ _GROUP_AT_END = re.compile(r"[*_]{0,2}((?<!\])\(([^()]*)\)|\[([^\[\]]*)\])[*_]{0
 _GROUP_AT_START = re.compile(r"^[*_]{0,2}(\(([^()]*)\)|\[([^\[\]]*)\](?!\())[*_]{0,2}\s*")
 _GROUP_ANYWHERE = re.compile(r"\s*(?<!\])\(([^()]*)\)|\s*\[([^\[\]]*)\](?!\()")
 _TAG_AT_START = re.compile(r"^[*_]{0,2}(?P<tag>[^:*_()\[\]]{1,40}?)[*_]{0,2}\s*(?::[*_]{0,2}|\s[—–-])\s+")
+_TRAILING_URL = re.compile(r"(?P<sep>\s+[—–-]\s+|\s*[|,;:]\s*|\s+)<?(?P<url>https?://[^\s<>()\[\]]+)>?$")
+# A link after one of these words is part of the sentence ("see https://..."), not the item's ticket.
+_WORDS_BEFORE_A_LINK = frozenset({"see", "in", "at", "via", "from", "per", "under", "on", "to", "by", "of", "and",
+                                  "or", "with", "following"})
 _REF_AFTER_GROUP = re.compile(r"(?<=[)\]])\s+(#\d+|[A-Z][A-Z0-9]+-\d+)$")
 _DASH_TAIL = re.compile(r"\s+[—–-]\s+(?P<tail>(?:(?!\s[—–-]\s).)+)$")
 _STRUCK = re.compile(r"^(?:~~(?P<a>.+)~~|<del>(?P<b>.+)</del>|<s>(?P<c>.+)</s>)$", re.S)
@@ -369,6 +373,15 @@ class _Reader:
                 self.take(fields)
                 self.text = _trim_end(text[:group.start()]) + stop
                 return True
+        url = _TRAILING_URL.search(text)
+        if url and url.start() > 0 and _ticket_only(url.group("url").rstrip(".,;:!?")) \
+                and (url.group("sep").strip() or text[url.start() - 1] in ")]"
+                     or text[:url.start()].rsplit(None, 1)[-1].lower() not in _WORDS_BEFORE_A_LINK):
+            # "Lower the alert threshold (owner: @ana) https://github.com/o/r/issues/812": the tracker
+            # link is where the item is tracked; "as noted in https://..." keeps it in the sentence.
+            self.take({"ticket": _ticket_only(url.group("url").rstrip(".,;:!?"))})
+            self.text = _trim_end(text[:url.start()]) + stop
+            return True
         ref = _REF_AFTER_GROUP.search(text)
         if ref:
             # "(owner: wei) #123": a reference after notation is notation too.
@@ -433,8 +446,13 @@ def _trim_end(text: str) -> str:
 
 
 def _first_label(text: str) -> int | None:
-    match = _LABEL_IN_TEXT.search(text)
-    return match.start() if match else None
+    """Where the trailing labelled fields start ("... owner: Sam"); a label inside a bracket that
+    stays open after it ("(owner: @ana) https://...") belongs to that group, not to the end."""
+    for match in _LABEL_IN_TEXT.finditer(text):
+        before = text[:match.start()]
+        if before.count("(") == before.count(")") and before.count("[") == before.count("]"):
+            return match.start()
+    return None
 
 
 def _owner_name(tail: str) -> dict[str, str] | None:

@@ -182,6 +182,8 @@ _JSON_TYPES = ((bool, "boolean"), (str, "string"), (int, "integer"), (float, "nu
                (dict, "object"), (type(None), "null"))
 # A property schema made only of these keywords can be found valid without jsonschema (`_PlainField`).
 _PLAIN_KEYWORDS = {"type", "minLength", "format", "description", "title"}
+# The same for a mapping of such properties (`_PlainObject`).
+_PLAIN_OBJECT_KEYWORDS = {"type", "properties", "required", "additionalProperties", "description", "title"}
 
 
 _EXACT_JSON_TYPES = {python_type: name for python_type, name in _JSON_TYPES}
@@ -229,6 +231,45 @@ class _PlainField:
         return self.format is None or self.format_checker.conforms(value, self.format)
 
 
+class _PlainObject:
+    """A mapping whose schema lists plain fields, which keys it requires and whether others may appear
+    (an approval: `{by: name, date: YYYY-MM-DD}`). Like `_PlainField`, it answers only "surely valid"."""
+
+    def __init__(self, schema: dict[str, Any], format_checker) -> None:
+        self.fields = {key: _PlainField(sub, format_checker) for key, sub in schema.get("properties", {}).items()}
+        self.required = tuple(schema.get("required", ()))
+        self.closed = schema.get("additionalProperties", True) is False
+
+    @staticmethod
+    def fits(schema: dict[str, Any]) -> bool:
+        extra = schema.get("additionalProperties", True)
+        return (set(schema) <= _PLAIN_OBJECT_KEYWORDS and schema.get("type") == "object"
+                and isinstance(extra, bool) and isinstance(schema.get("required", []), list)
+                and all(_PlainField.fits(sub) for sub in schema.get("properties", {}).values()))
+
+    def valid(self, value: Any) -> bool:
+        if type(value) is not dict or not all(key in value for key in self.required):
+            return False
+        fields = self.fields
+        for key, item in value.items():
+            field = fields.get(key)
+            if field is None:
+                if self.closed:
+                    return False
+            elif not field.valid(item):
+                return False
+        return True
+
+
+def _surely_valid_check(schema: dict[str, Any], format_checker) -> _PlainField | _PlainObject | None:
+    """The jsonschema-free "surely valid" check for `schema`, when its keywords allow one."""
+    if _PlainField.fits(schema):
+        return _PlainField(schema, format_checker)
+    if _PlainObject.fits(schema):
+        return _PlainObject(schema, format_checker)
+    return None
+
+
 class FieldValidator:
     """Checks front matter values field by field against the schema's properties, with jsonschema.
 
@@ -263,13 +304,15 @@ class FieldValidator:
                 self._whole[key] = full.evolve(schema=sub)
         self._memo: dict[tuple, list[SchemaProblem]] = {}
         properties = self.schema["properties"]
-        self._plain = {key: _PlainField(properties[key], full.format_checker)
-                       for key in self._whole if _PlainField.fits(properties[key])}
-        # A list of plain items in a container that says only its type (tags, authors, services...).
-        self._plain_lists = {key: (_PlainField({k: v for k, v in properties[key].items() if k != "items"},
-                                               full.format_checker),
-                                   _PlainField(properties[key]["items"], full.format_checker))
-                             for key in self._type_only if _PlainField.fits(properties[key]["items"])}
+        self._plain = {key: check for key in self._whole
+                       if (check := _surely_valid_check(properties[key], full.format_checker)) is not None}
+        # A list of plain items (tags, authors, services; approvals) in a container that says only its type.
+        self._plain_lists: dict[str, tuple[_PlainField, _PlainField | _PlainObject]] = {}
+        for key in self._type_only:
+            item_check = _surely_valid_check(properties[key]["items"], full.format_checker)
+            if item_check is not None:
+                container = {k: v for k, v in properties[key].items() if k != "items"}
+                self._plain_lists[key] = (_PlainField(container, full.format_checker), item_check)
 
     def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []

@@ -65,9 +65,14 @@ _EXAMPLE_TLDS = (".example", ".test", ".invalid", ".localhost")
 
 
 def _secret_detectors() -> list:
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from postmortem_kb.lint.offline_detectors import import_offline
 
-    classes = {cls.__name__: cls for cls in get_mapping_from_secret_type_to_class().values()}
+    def detector_classes() -> dict:
+        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+        return {cls.__name__: cls for cls in get_mapping_from_secret_type_to_class().values()}
+
+    classes = import_offline(detector_classes)
     return [classes[name]() for name in SECRET_DETECTORS if name in classes]
 
 
