@@ -79,6 +79,14 @@ def test_lines_and_paragraphs_that_start_with_a_time():
     assert pm.timeline[1].crossed_midnight
 
 
+def test_a_timeline_written_as_sentences_that_open_with_at_around_by():
+    pm = read("## Incident Timeline\n\nAll times UTC.\n\nAt 09:12 the gateway started timing out. At 09:20 the on-call "
+              "engineer was paged.\nAround 09:45 we failed over.\n\nBy 10:30 all payments were flowing again.\n")
+    assert times(pm) == ["2024-02-26T09:12:00+00:00", "2024-02-26T09:45:00+00:00", "2024-02-26T10:30:00+00:00"]
+    assert pm.timeline[0].text == "the gateway started timing out. At 09:20 the on-call engineer was paged."
+    assert [e.shape for e in pm.timeline] == ["line", "line", "line"]
+
+
 def test_day_sub_headings_set_the_date():
     pm = read("## Timeline\n\nAll times in CEST\n\n### 2024-07-01\n\n- 22:00 a\n\n### Day 2\n\n- 09:00 b\n",
               front="date: 2024-07-01")

@@ -90,9 +90,25 @@ def test_leading_time_reads_every_shape(text, date, month_day, clock, zone, rest
     "192.168.1.1 was unreachable", "v1.14 upgrade", "The 17:00 deploy", "Check the 10:05 alert",
     "24/7 on-call", "1/2 of the nodes", "14:?? approximately", "HH:mm - event", "At some point",
     "", "   ", "**Impact**", "Monday we noticed", "10-20 pods", "20202-01-16 12:00 bad year",
+    "On 2 occasions the job failed", "At 10 replicas we saw errors", "By the time 10:05 came", "Until 2024 we ran v1",
+    "Atlas 10:05 release", "On 2024-02-26 the deploy began",
 ])
 def test_prose_that_starts_with_a_number_is_not_a_time(text):
     assert leading_time(text) is None
+
+
+@pytest.mark.parametrize("text, clock, rest", [
+    ("At 09:12 the payment gateway started timing out.", dt.time(9, 12), "the payment gateway started timing out."),
+    ("At 9:15 PM, the disk on crawl-03 filled up", dt.time(21, 15), "the disk on crawl-03 filled up"),
+    ("Around 09:45 we failed over", dt.time(9, 45), "we failed over"),
+    ("By 10:30 all payments were flowing again.", dt.time(10, 30), "all payments were flowing again."),
+    ("On Feb 26 at 10:05, the deploy began", dt.time(10, 5), "the deploy began"),
+    ("Shortly after 10:05 the alert fired", dt.time(10, 5), "the alert fired"),
+    ("From 10:05 to 10:20 errors spiked", dt.time(10, 5), "errors spiked"),
+])
+def test_a_prose_line_that_opens_with_a_word_before_its_time(text, clock, rest):
+    stamp = leading_time(text)
+    assert stamp is not None and stamp.clock == clock and text[stamp.end:] == rest
 
 
 def test_raw_is_the_time_as_written_without_wrapping_or_separator():

@@ -12,7 +12,7 @@ from conftest import write
 from postmortem_kb.cli import main
 from postmortem_kb.config import load_config
 from postmortem_kb.importers.markdown_post import collect_sources, convert_post, split_title_date
-from postmortem_kb.loader import load_postmortem
+from postmortem_kb.loader import load_postmortem, parse_postmortem
 
 UTC_PLUS_2 = dt.timezone(dt.timedelta(hours=2))
 
@@ -84,10 +84,25 @@ def test_title_date_prefix_is_split_off(written):
     assert split_title_date(written) == (dt.date(2017, 9, 27), "Hub 403")
 
 
-@pytest.mark.parametrize("written", ["2017-09-27", "Hub 403 on 2017-09-27", "Smarch 27, 2017 - Hub", "2017-02-30: X",
-                                     "500 errors: Hub"])
+@pytest.mark.parametrize("written", ["2017-09-27", "Smarch 27, 2017 - Hub", "2017-02-30: X", "500 errors: Hub"])
 def test_title_without_a_date_prefix_stays(written):
     assert split_title_date(written) == (None, written)
+
+
+@pytest.mark.parametrize("written", ["Hub 403 on 2017-09-27", "Hub 403 2017-09-27", "Hub 403 on Sept 27, 2017",
+                                     "Hub 403 of 27 September 2017"])
+def test_a_date_the_title_runs_into_gives_the_date_and_the_title_stays_whole(written):
+    assert split_title_date(written) == (dt.date(2017, 9, 27), written)
+
+
+def test_a_title_that_runs_into_its_date_names_the_file_with_the_date_once(kb, tmp_path):
+    source = write(tmp_path / "payments.md", "# Payment outage 2019-08-14\n\n## Incident Timeline\n\n"
+                                             "At 09:12 the gateway started timing out.\nBy 10:30 it had recovered.\n")
+    post, meta = converted(kb, source)
+    assert (post.name, meta["title"], str(meta["date"])) == ("2019-08-14-payment-outage.md",
+                                                             "Payment outage 2019-08-14", "2019-08-14")
+    assert [e.text for e in parse_postmortem(post.text, tmp_path / post.name, load_config(kb)).timeline] == [
+        "the gateway started timing out.", "it had recovered."]
 
 
 def test_h1_that_repeats_the_date(kb):

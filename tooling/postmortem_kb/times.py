@@ -86,9 +86,15 @@ _RANGE_END = rf"""
 _APPROX_BEFORE = r"(?:~|\u2248|[Cc]a\.|[Cc]irca|[Aa]pprox(?:imately|\.)?)"
 _SEPARATOR = r"(?:->|=>|\u2192|[:\-\u2013\u2014|,]|\.(?=\s))"
 
+# Prose timelines open a line with a word before the time: "At 09:12 the gateway...", "Around 9:45 PM we...",
+# "On Feb 26 at 10:05, ...". Such a line counts only when a clock follows ("On 2 occasions" is no time).
+_LEAD_WORDS = (r"(?:[Aa]t|[Aa]round|By|From|On|Until|Shortly[ \t]+(?:after|before)|Just[ \t]+(?:after|before)"
+               r"|Starting[ \t]+at)")
+
 _LEADING = re.compile(
     rf"""
     (?P<open>[ \t*_`\[(]*)
+    (?:(?P<lead>{_LEAD_WORDS})[ \t]+)?
     (?:(?P<approx>{_APPROX_BEFORE})[ \t]*)?
     (?P<core>
         (?:(?P<wday>{_WEEKDAY}),?[ \t]+)?
@@ -131,7 +137,7 @@ _UNSURE = re.compile(r"approx|ish|[~?]", re.IGNORECASE)
 _CLOCK_IN_TEXT = re.compile(r"\d:\d\d|\d\s?[AaPp]\.?[Mm]\b")
 # First characters a leading time can start with: digits, wrapping marks, "~", and the
 # capitals of month and weekday names and of "approx."/"ca.".
-_STARTS = frozenset("0123456789*_`[(~\u2248 \tJFMASONDTWcaC")
+_STARTS = frozenset("0123456789*_`[(~\u2248 \tJFMASONDTWcaCBU")
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,8 @@ def leading_time(text: str) -> TimeText | None:
         return None
     match = _LEADING.match(text)
     if match is None or not (match.group("date") or match.group("clock")):
+        return None
+    if match.group("lead") and not match.group("clock"):
         return None
     if match.group("date") and not match.group("clock"):
         unknown = _unknown_clock(match, text)

@@ -85,9 +85,10 @@ _TITLE_DATE = re.compile(
         )\s*[\])]?(?:\s*[-\u2013\u2014:|,]+\s*|\s+)(?P<rest>\S.*)$""",
     re.VERBOSE,
 )
-# ... or ends with it: "Elevated API latency - 2023-06-14", "Hub 403 (Sept 27, 2017)".
+# ... or ends with it: "Elevated API latency - 2023-06-14", "Hub 403 (Sept 27, 2017)"; a date the title's words
+# run into ("Payment outage 2019-08-14", "Hub outage on Sept 27, 2017") gives the date and leaves the title whole.
 _TITLE_DATE_END = re.compile(
-    r"""^(?P<rest>.*?[^\s\-\u2013\u2014:|,])(?:\s*[-\u2013\u2014:|,]+\s*|\s*(?=[\[(]))[\[(]?\s*(?:
+    r"""^(?P<rest>.*?[^\s\-\u2013\u2014:|,])(?:\s*[-\u2013\u2014:|,]+\s*|\s*(?=[\[(])|(?P<joined>\s+))[\[(]?\s*(?:
           (?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
         | (?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d{2})
         | (?P<d3>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon3>[A-Za-z]{3,9})\.?,?\s+(?P<y3>(?:19|20)\d{2})
@@ -436,7 +437,7 @@ def _valid_date(year: int, month: int, day: int) -> dt.date | None:
 
 def split_title_date(title: str) -> tuple[dt.date | None, str]:
     """(date, rest) of a title that opens or ends with a date ("2017-09-27, Hub 403", "Hub 403 - 2017-09-27");
-    (None, title) otherwise."""
+    (date, title) when the title's words run into the date ("Hub 403 on 2017-09-27"); (None, title) otherwise."""
     match = _TITLE_DATE.match(title) or _TITLE_DATE_END.match(title)
     if not match:
         return None, title
@@ -451,6 +452,8 @@ def split_title_date(title: str) -> tuple[dt.date | None, str]:
     rest = match.group("rest").strip()
     if date is None or not rest:
         return None, title
+    if match.re is _TITLE_DATE_END and match.group("joined") is not None:
+        return date, title
     return date, rest
 
 
@@ -770,6 +773,9 @@ def convert_post(path: Path, config: KBConfig, template: str = "default",
     front = _front_matter(meta, post, template, title, zone, has_timeline=bool(timed_rows), learned=learned)
     post.text = front + "\n" + new_body
     slug = slugify(post.title)
+    if post.date:
+        # "Payment outage 2019-08-14" keeps its date in the title; the file name says it once.
+        slug = slug.removesuffix("-" + post.date.isoformat()) or slug
     post.name = f"{post.date.isoformat()}-{slug}.md" if post.date else f"undated-{slug}.md"
     loaded = parse_postmortem(post.text, Path(post.name), config)
     if loaded.failed:
