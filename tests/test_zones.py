@@ -134,6 +134,11 @@ STATEMENTS = [
     ("Times listed are in UTC-7 (PDT)", "America/Los_Angeles", H(-7)),
     ("Pacific Time (UTC-7)", "America/Los_Angeles", H(-7)),
     ("All times are UTC+2 (+02:00)", "+02:00", None),
+    ("All times are Central European Time", "Europe/Paris", None),
+    ("All times are Central Time", "America/Chicago", None),
+    ("Times in this document are UTC.", "UTC", None),
+    ("All times are local time (Europe/Amsterdam)", "Europe/Amsterdam", None),
+    ("## Timeline (in UTC)", "UTC", None),
 ]
 
 
@@ -147,6 +152,7 @@ def test_zone_statements(line, name, stated):
     "We moved to UTC logging last year.", "The PST team was paged.", "It happened three times in a row.",
     "It happened three times in ET logs.", "At times the UTC clock drifted.", "Timestamps are UTC-based.",
     "All times are local time.", "Response times in CET region were slow.", "Time to detect: 5 minutes",
+    "Central Europe is quiet at times.", "The times in this document are rough.",
     "The Central team", "Eastern region failed over", "", "## Summary",
 ])
 def test_not_zone_statements(line):

@@ -112,9 +112,10 @@ def _alternation(words) -> str:
 # The abbreviations as written: upper case only, so that prose ("et al", "cat") is not a zone.
 ABBREVIATION_PATTERN = r"(?-i:" + _alternation(ABBREVIATIONS) + r")(?![A-Za-z])"
 # A region written out: "Pacific", "US Pacific Time", "Central European Summer Time".
+# European first: "Central European Time" must not stop at "Central" (US Central).
 REGION_PATTERN = (
-    r"(?:US\s+)?(?:Pacific|Mountain|Central|Eastern)(?:\s+(?:Standard|Daylight))?(?:\s+Time)?(?![A-Za-z])"
-    r"|(?:Central|Eastern|Western)\s+European(?:\s+(?:Standard|Summer))?(?:\s+Time)?(?![A-Za-z])"
+    r"(?:Central|Eastern|Western)\s+European(?:\s+(?:Standard|Summer))?(?:\s+Time)?(?![A-Za-z])"
+    r"|(?:US\s+)?(?:Pacific|Mountain|Central|Eastern)(?:\s+(?:Standard|Daylight))?(?:\s+Time)?(?![A-Za-z])"
     r"|British\s+Summer\s+Time|Coordinated\s+Universal\s+Time|Greenwich\s+Mean\s+Time"
 )
 
@@ -304,17 +305,19 @@ _STATEMENT = re.compile(
                     in\s+this\s+(?:document|doc|post|report|page|timeline|postmortem|section)))*
             \s*(?:(?:are|is)\s+)?(?:approximate\s+and\s+)?(?:(?:in|at|displayed\s+in|expressed\s+in|given\s+in|
                    listed\s+in|reported\s+in|shown\s+in)\s+)?(?:the\s+)?(?:[:\-\u2013]\s*)?
+            (?:local\s+time\s*(?:[(\[,:\-\u2013]\s*)?)?  # "All times are local time (Europe/Amsterdam)"
         # Without "all" the zone must end the clause (see `_ENDS_CLAUSE`): "Time (UTC)", "Times: PST".
         |(?P<loose>\b(?:dates?\s+(?:and|&)\s+)?(?:times?|timestamps?)\b
-            (?:\s+(?:below|above|here|listed|shown|given|mentioned|referenced|used|quoted|stated))*
+            (?:\s+(?:below|above|here|listed|shown|given|mentioned|referenced|used|quoted|stated|
+                    in\s+this\s+(?:document|doc|post|report|page|timeline|postmortem|section)))*
             \s*(?:(?:are|is)\s+(?:(?:in|displayed\s+in|expressed\s+in|given\s+in|listed\s+in|shown\s+in)\s+)?(?:the\s+)?
                  |(?:in|displayed\s+in|expressed\s+in|given\s+in|listed\s+in|shown\s+in)\s+(?:the\s+)?
                  |[:(\[]\s*
                  |\s))
         # "Time zone: CET", "Timezone is UTC", "TZ: UTC"
         |\b(?:time\s?zone|tz)\b\s*(?:is\s+|[:=\-\u2013]\s*|\s)
-        # "Timeline (UTC)", "Timeline in PST", "Timeline - UTC"
-        |\btimeline\b\s*(?:[(\[]\s*|(?:is\s+)?in\s+|is\s+|[:\-\u2013]\s*)
+        # "Timeline (UTC)", "Timeline (in UTC)", "Timeline in PST", "Timeline - UTC"
+        |\btimeline\b\s*(?:[(\[]\s*(?:in\s+)?|(?:is\s+)?in\s+|is\s+|[:\-\u2013]\s*)
     )
     (?P<zone>""" + _ZONE_IN_STATEMENT + r""")
     (?!\s?[\-\u2212]\s?[A-Za-z]|[\w])
