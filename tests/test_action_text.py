@@ -85,6 +85,8 @@ def test_a_partly_struck_item_is_not_done():
     ("Rotate the token (@wei, @lee)", "wei, lee"),
     ("@wei: Rotate the token", "wei"),
     ("[@wei] Rotate the token", "wei"),
+    ("**Owner:** wei — Rotate the token", "wei"),
+    ("Owner: wei, Due: 2024-03-01 - Rotate the token", "wei"),
 ])
 def test_owner_notation_is_read_and_removed(text, owner):
     item = read(text)

@@ -140,6 +140,11 @@ _LABEL_IN_TEXT = re.compile(
 _GROUP_AT_END = re.compile(r"[*_]{0,2}((?<!\])\(([^()]*)\)|\[([^\[\]]*)\])[*_]{0,2}$")
 _GROUP_AT_START = re.compile(r"^[*_]{0,2}(\(([^()]*)\)|\[([^\[\]]*)\](?!\())[*_]{0,2}\s*")
 _GROUP_ANYWHERE = re.compile(r"\s*(?<!\])\(([^()]*)\)|\s*\[([^\[\]]*)\](?!\()")
+_FIELD_AT_START = re.compile(
+    rf"^(?P<fields>[*_]{{0,2}}(?:{_OWNER_LABEL}|due(?:\s+date)?|deadline|eta|status|priority|ticket|jira)[*_]{{0,2}}"
+    r"\s*:[*_]{0,2}\s*(?:(?!\s[—–-]\s).)+?)\s+[—–-]\s+(?=\S)",
+    re.I,
+)
 _TAG_AT_START = re.compile(r"^[*_]{0,2}(?P<tag>[^:*_()\[\]]{1,40}?)[*_]{0,2}\s*(?::[*_]{0,2}|\s[—–-])\s+")
 _TRAILING_URL = re.compile(r"(?P<sep>\s+[—–-]\s+|\s*[|,;:]\s*|\s+)<?(?P<url>https?://[^\s<>()\[\]]+)>?$")
 # A link after one of these words is part of the sentence ("see https://..."), not the item's ticket.
@@ -345,6 +350,14 @@ class _Reader:
             if fields is not None:
                 self.take(fields)
                 self.text = text[group.end():].lstrip(" :-–—")
+                return True
+        field = _FIELD_AT_START.match(text)
+        if field:
+            # "**Owner:** Sam — Add alerting": labelled fields, then a spaced dash, then the action.
+            fields = _notation(field.group("fields"))
+            if fields is not None:
+                self.take(fields)
+                self.text = text[field.end():]
                 return True
         tag = _TAG_AT_START.match(text)
         if tag and tag.end() < len(text):
