@@ -6,12 +6,16 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import subprocess
+import sys
+import tempfile
+
 import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write
+from conftest import VALID_POSTMORTEM, write
 from postmortem_kb.cli import main
 from postmortem_kb.config import load_config
 from postmortem_kb.schema import FieldValidator, FrontMatterTooComplex, front_matter_schema, to_json_compatible, validator
@@ -58,7 +62,10 @@ def test_yaml_dates_become_iso_strings_and_bombs_are_refused():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30)
-    | st.sampled_from(["SEV1", "draft", "2024-01-02", "2024-01-02T03:04:00+01:00", "2024-01-02T03:04:00", "UTC"]),
+    | st.sampled_from(["SEV1", "SEV9", "sev1", "draft", "published", "2024-01-02", "2024-1-2", "2024-02-30",
+                       "2024-01-02T03:04:00+01:00", "2024-01-02T03:04:00", "2024-01-02T03:04:00Z",
+                       "2024-01-02 03:04:00+01:00", "2024-01-02T03:04:00.5+01:00", "2024-02-30T03:04:00+01:00",
+                       "2024-01-02T25:04:00+01:00", "2024-01-02t03:04:00z", "UTC", "Europe/Zurich", "Mars/Olympus"]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=10,
 )
@@ -87,6 +94,35 @@ def test_field_by_field_validation_equals_whole_document_validation(meta):
     checker = FieldValidator(config)
     for _ in range(2):  # the second pass answers from the memo
         assert {(p.validator, p.path) for p in checker.problems(meta)} == whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(keys, json_values | st.lists(st.sampled_from(["dns", "cache", "db", "", 3]), max_size=3),
+                       max_size=6))
+def test_the_same_holds_where_the_config_lists_the_tags_a_postmortem_may_use(meta):
+    folder = Path(tempfile.mkdtemp())
+    (folder / "postmortem-kb.yml").write_text("tags: [dns, cache]\n", encoding="utf-8")
+    config = load_config(folder)
+    whole = {
+        (e.validator, tuple(e.absolute_path))
+        for e in validator(config).iter_errors(meta)
+        if e.validator not in ("required", "additionalProperties") or e.absolute_path
+    }
+    assert {(p.validator, p.path) for p in FieldValidator(config).problems(meta)} == whole
+
+
+def test_a_knowledge_base_whose_front_matter_is_all_valid_lints_without_importing_jsonschema(kb):
+    post = write(kb / "postmortems/2024-03-01-db-failover.md", VALID_POSTMORTEM)
+    code = ("import sys; from postmortem_kb.cli import main\n"
+            "try:\n    main(['--root', sys.argv[1], 'lint', '--no-cache'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('jsonschema' in sys.modules, file=sys.stderr)")
+    clean = subprocess.run([sys.executable, "-c", code, str(kb)], capture_output=True, text=True, timeout=120)
+    assert clean.stderr.strip().splitlines()[-1] == "False", clean.stderr
+    post.write_text(post.read_text(encoding="utf-8").replace("severity: SEV", "severity: BAD", 1), encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-c", code, str(kb)], capture_output=True, text=True, timeout=120)
+    assert "front-matter-type" in broken.stdout or "severity" in broken.stdout, broken.stdout
+    assert broken.stderr.strip().splitlines()[-1] == "True"
 
 
 def test_list_items_are_checked_one_by_one_at_their_own_positions(kb):

@@ -13,6 +13,7 @@ self-referencing anchors).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, NamedTuple
 
 from postmortem_kb.config import SCHEMA_DIALECT, KBConfig, is_timezone
@@ -181,7 +182,7 @@ _ITEMS_TOGETHER = {"prefixItems", "contains", "minContains", "maxContains", "uni
 _JSON_TYPES = ((bool, "boolean"), (str, "string"), (int, "integer"), (float, "number"), (list, "array"),
                (dict, "object"), (type(None), "null"))
 # A property schema made only of these keywords can be found valid without jsonschema (`_PlainField`).
-_PLAIN_KEYWORDS = {"type", "minLength", "format", "description", "title"}
+_PLAIN_KEYWORDS = {"type", "enum", "minLength", "format", "description", "title"}
 # The same for a mapping of such properties (`_PlainObject`).
 _PLAIN_OBJECT_KEYWORDS = {"type", "properties", "required", "additionalProperties", "description", "title"}
 
@@ -200,43 +201,71 @@ def _json_type(value: Any) -> str | None:
 
 
 class _PlainField:
-    """A field whose schema says only its type, a minimal length and a format (title, summary, started_at...).
+    """A field whose schema says only its type, the texts it may be, a minimal length and a format
+    (title, severity, status, started_at, a tag...).
 
-    Such values are mostly unique to their file, so the memo does not
-    help them, and a jsonschema call costs more than lint's rules do for a
-    whole file. `valid` answers only "surely valid"; anything else goes to
-    jsonschema, which words the error.
+    Such values need no jsonschema call (which costs more than lint's rules
+    do for a whole file) and, when every value of a knowledge base passes,
+    no jsonschema import either (a tenth of a second of every lint's start).
+    `valid` answers only "surely valid"; anything else goes to jsonschema,
+    which decides and words the error.
     """
 
-    def __init__(self, schema: dict[str, Any], format_checker) -> None:
+    def __init__(self, schema: dict[str, Any]) -> None:
         types = schema.get("type")
         self.types = {types} if isinstance(types, str) else set(types or ())
+        self.enum = frozenset(schema["enum"]) if "enum" in schema else None
         self.min_length = schema.get("minLength", 0)
         self.format = schema.get("format")
-        self.format_checker = format_checker
 
     @staticmethod
     def fits(schema: dict[str, Any]) -> bool:
-        return set(schema) <= _PLAIN_KEYWORDS and "type" in schema
+        enum = schema.get("enum")
+        # Text members only: JSON equality of numbers (1 == 1.0, true != 1) is jsonschema's business.
+        return (set(schema) <= _PLAIN_KEYWORDS and ("type" in schema or enum is not None)
+                and (enum is None or isinstance(enum, list) and all(type(member) is str for member in enum)))
 
     def valid(self, value: Any) -> bool:
         kind = _json_type(value)
         # An integer is a JSON Schema number; a float is no integer.
-        if kind not in self.types and not (kind == "integer" and "number" in self.types):
+        if self.types and kind not in self.types and not (kind == "integer" and "number" in self.types):
+            return False
+        if self.enum is not None and (kind != "string" or value not in self.enum):
             return False
         if kind != "string":
             return True  # minLength and format apply to strings only
         if len(value) < self.min_length:
             return False
-        return self.format is None or self.format_checker.conforms(value, self.format)
+        return self.format is None or _surely_conforms(value, self.format)
+
+
+# The forms jsonschema's `date` check accepts (with a real calendar day), and a strict
+# RFC 3339 `date-time` (what YAML timestamps become): what these match it accepts too.
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATE_TIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})", re.ASCII)
+
+
+def _surely_conforms(value: str, format_name: str) -> bool:
+    """True only where jsonschema's format check passes too; False sends the value to jsonschema."""
+    try:
+        if format_name == "date":
+            return bool(_DATE_TEXT.fullmatch(value)) and bool(dt.date.fromisoformat(value))
+        if format_name == "date-time":
+            return bool(_DATE_TIME_TEXT.fullmatch(value)) and bool(dt.datetime.fromisoformat(
+                value[:-1] + "+00:00" if value.endswith("Z") else value))
+    except ValueError:
+        return False
+    if format_name == "timezone":
+        return is_timezone(value)
+    return False
 
 
 class _PlainObject:
     """A mapping whose schema lists plain fields, which keys it requires and whether others may appear
     (an approval: `{by: name, date: YYYY-MM-DD}`). Like `_PlainField`, it answers only "surely valid"."""
 
-    def __init__(self, schema: dict[str, Any], format_checker) -> None:
-        self.fields = {key: _PlainField(sub, format_checker) for key, sub in schema.get("properties", {}).items()}
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.fields = {key: _PlainField(sub) for key, sub in schema.get("properties", {}).items()}
         self.required = tuple(schema.get("required", ()))
         self.closed = schema.get("additionalProperties", True) is False
 
@@ -261,12 +290,12 @@ class _PlainObject:
         return True
 
 
-def _surely_valid_check(schema: dict[str, Any], format_checker) -> _PlainField | _PlainObject | None:
+def _surely_valid_check(schema: dict[str, Any]) -> _PlainField | _PlainObject | None:
     """The jsonschema-free "surely valid" check for `schema`, when its keywords allow one."""
     if _PlainField.fits(schema):
-        return _PlainField(schema, format_checker)
+        return _PlainField(schema)
     if _PlainObject.fits(schema):
-        return _PlainObject(schema, format_checker)
+        return _PlainObject(schema)
     return None
 
 
@@ -285,34 +314,46 @@ class FieldValidator:
     MAX_MEMO = 50_000
 
     def __init__(self, config: KBConfig):
+        self.config = config
         self.schema = front_matter_schema(config)
-        full = validator(config, self.schema)
-        self._whole: dict[str, Any] = {}
-        self._container: dict[str, Any] = {}
-        self._item: dict[str, Any] = {}
+        properties = self.schema["properties"]
+        self._whole: list[str] = []
+        # A list's own schema (`items` aside) and its items' schema, checked apart.
+        self._split: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         # Containers whose schema, `items` aside, says only what type they are.
         self._type_only: set[str] = set()
-        for key, sub in self.schema["properties"].items():
+        for key, sub in properties.items():
             items = sub.get("items")
             if isinstance(items, dict) and not _ITEMS_TOGETHER & set(sub):
                 container = {k: v for k, v in sub.items() if k != "items"}
-                self._container[key] = full.evolve(schema=container)
-                self._item[key] = full.evolve(schema=items)
+                self._split[key] = (container, items)
                 if set(container) <= {"type", "description"}:
                     self._type_only.add(key)
             else:
-                self._whole[key] = full.evolve(schema=sub)
+                self._whole.append(key)
         self._memo: dict[tuple, list[SchemaProblem]] = {}
-        properties = self.schema["properties"]
         self._plain = {key: check for key in self._whole
-                       if (check := _surely_valid_check(properties[key], full.format_checker)) is not None}
+                       if (check := _surely_valid_check(properties[key])) is not None}
         # A list of plain items (tags, authors, services; approvals) in a container that says only its type.
         self._plain_lists: dict[str, tuple[_PlainField, _PlainField | _PlainObject]] = {}
         for key in self._type_only:
-            item_check = _surely_valid_check(properties[key]["items"], full.format_checker)
+            container, items = self._split[key]
+            item_check = _surely_valid_check(items)
             if item_check is not None:
-                container = {k: v for k, v in properties[key].items() if k != "items"}
-                self._plain_lists[key] = (_PlainField(container, full.format_checker), item_check)
+                self._plain_lists[key] = (_PlainField(container), item_check)
+        self._validators: dict[tuple[str, str], Any] | None = None
+
+    def _jsonschema(self, key: str, part: str):
+        """jsonschema's validator for one property ("whole") or its list's "container" or "item" schema;
+        jsonschema is imported on the first value the plain checks cannot vouch for."""
+        if self._validators is None:
+            full = validator(self.config, self.schema)
+            properties = self.schema["properties"]
+            self._validators = {(name, "whole"): full.evolve(schema=properties[name]) for name in self._whole}
+            for name, (container, items) in self._split.items():
+                self._validators[(name, "container")] = full.evolve(schema=container)
+                self._validators[(name, "item")] = full.evolve(schema=items)
+        return self._validators[(key, part)]
 
     def problems(self, meta: dict[str, Any]) -> list[SchemaProblem]:
         found: list[SchemaProblem] = []
@@ -324,24 +365,24 @@ class FieldValidator:
             if plain_list is not None and isinstance(value, list) and plain_list[0].valid(value) \
                     and all(plain_list[1].valid(item) for item in value):
                 continue
-            if key in self._whole:
-                found.extend(self._check(self._whole[key], (key, _freeze(value)), value, (key,)))
-            elif key in self._container:
+            if key in self._split:
                 memo_key = (key, "type", type(value).__name__) if key in self._type_only else None
-                found.extend(self._check(self._container[key], memo_key, value, (key,)))
+                found.extend(self._check(key, "container", memo_key, value, (key,)))
                 if isinstance(value, list):
                     for index, item in enumerate(value):
-                        found.extend(self._check(self._item[key], (key, "item", _freeze(item)), item, (key, index)))
+                        found.extend(self._check(key, "item", (key, "item", _freeze(item)), item, (key, index)))
+            elif key in self.schema["properties"]:
+                found.extend(self._check(key, "whole", (key, _freeze(value)), value, (key,)))
         return found
 
-    def _check(self, check, memo_key: tuple | None, value: Any, where: tuple) -> list[SchemaProblem]:
+    def _check(self, key: str, part: str, memo_key: tuple | None, value: Any, where: tuple) -> list[SchemaProblem]:
         if memo_key is not None and None in memo_key:
             memo_key = None  # a mapping: not memoised
         cached = self._memo.get(memo_key) if memo_key is not None else None
         if cached is None:
             # Paths are kept relative to the value, so one memo entry serves every position of an item.
             cached = [SchemaProblem(e.validator, tuple(e.absolute_path), e.instance, e.validator_value, e.schema)
-                      for e in check.iter_errors(value)]
+                      for e in self._jsonschema(key, part).iter_errors(value)]
             if memo_key is not None:
                 if len(self._memo) >= self.MAX_MEMO:
                     self._memo.clear()
