@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import VALID_POSTMORTEM, write
 from postmortem_kb.cli import main
 from postmortem_kb.config import load_config
-from postmortem_kb.schema import FieldValidator, FrontMatterTooComplex, front_matter_schema, to_json_compatible, validator
+from postmortem_kb.schema import FieldValidator, FrontMatterTooComplex, to_json_compatible, validator
 
 
 def test_schema_command_prints_the_configured_contract(kb, runner):
@@ -79,18 +78,22 @@ keys = st.sampled_from(["title", "date", "severity", "status", "authors", "tags"
                         "customer_impact"])
 
 
+def whole_document_errors(config, meta) -> set[tuple[str, tuple]]:
+    """(keyword, path) of each error jsonschema finds validating `meta` whole, as lint's checker reports them."""
+    return {
+        (e.validator, tuple(e.absolute_path))
+        for e in validator(config).iter_errors(meta)
+        # lint words a missing or unknown top-level key itself; inside a value (an approval) jsonschema does
+        if e.validator not in ("required", "additionalProperties") or e.absolute_path
+    }
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(keys, json_values, max_size=8))
 def test_field_by_field_validation_equals_whole_document_validation(meta):
     """Lint's per-field, per-item, memoised check finds exactly the property errors jsonschema finds."""
     config = load_config(Path("/nonexistent-kb"))
-    schema = front_matter_schema(config)
-    whole = {
-        (e.validator, tuple(e.absolute_path))
-        for e in validator(config, schema).iter_errors(meta)
-        # lint words a missing or unknown top-level key itself; inside a value (an approval) jsonschema does
-        if e.validator not in ("required", "additionalProperties") or e.absolute_path
-    }
+    whole = whole_document_errors(config, meta)
     checker = FieldValidator(config)
     for _ in range(2):  # the second pass answers from the memo
         assert {(p.validator, p.path) for p in checker.problems(meta)} == whole
@@ -103,12 +106,7 @@ def test_the_same_holds_where_the_config_lists_the_tags_a_postmortem_may_use(met
     folder = Path(tempfile.mkdtemp())
     (folder / "postmortem-kb.yml").write_text("tags: [dns, cache]\n", encoding="utf-8")
     config = load_config(folder)
-    whole = {
-        (e.validator, tuple(e.absolute_path))
-        for e in validator(config).iter_errors(meta)
-        if e.validator not in ("required", "additionalProperties") or e.absolute_path
-    }
-    assert {(p.validator, p.path) for p in FieldValidator(config).problems(meta)} == whole
+    assert {(p.validator, p.path) for p in FieldValidator(config).problems(meta)} == whole_document_errors(config, meta)
 
 
 def test_a_knowledge_base_whose_front_matter_is_all_valid_lints_without_importing_jsonschema(kb):

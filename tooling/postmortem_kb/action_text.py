@@ -131,22 +131,19 @@ _OWNER_IN_TEXT = re.compile(
     rf"(?:^|(?<=[\s(\[|;,]))[*_]{{0,2}}(?:{_OWNER_LABEL})[*_]{{0,2}}\s*:[*_]{{0,2}}\s*(?P<name>[^,;|)\]]+)", re.I
 )
 # Labelled fields written out after the sentence ("... Owner: lee | Due: ...").
-_LABEL_IN_TEXT = re.compile(
-    rf"(?:(?<=[\s|;,.(\[])|^)[*_]{{0,2}}(?:{_OWNER_LABEL}|due(?:\s+date)?|deadline|eta|status|priority|ticket|jira)"
-    r"[*_]{0,2}\s*:",
-    re.I,
-)
+# The labels of an action's fields, as written before a colon ("Owner:", "Due date:", "JIRA:").
+_FIELD_LABEL = rf"(?:{_OWNER_LABEL}|due(?:\s+date)?|deadline|eta|status|priority|ticket|jira)"
+_LABEL_IN_TEXT = re.compile(rf"(?:(?<=[\s|;,.(\[])|^)[*_]{{0,2}}{_FIELD_LABEL}[*_]{{0,2}}\s*:", re.I)
 # A parenthesis right after "]" is a link's target, not a group.
 _GROUP_AT_END = re.compile(r"[*_]{0,2}((?<!\])\(([^()]*)\)|\[([^\[\]]*)\])[*_]{0,2}$")
 _GROUP_AT_START = re.compile(r"^[*_]{0,2}(\(([^()]*)\)|\[([^\[\]]*)\](?!\())[*_]{0,2}\s*")
 _GROUP_ANYWHERE = re.compile(r"\s*(?<!\])\(([^()]*)\)|\s*\[([^\[\]]*)\](?!\()")
 _FIELD_AT_START = re.compile(
-    rf"^(?P<fields>[*_]{{0,2}}(?:{_OWNER_LABEL}|due(?:\s+date)?|deadline|eta|status|priority|ticket|jira)[*_]{{0,2}}"
-    r"\s*:[*_]{0,2}\s*(?:(?!\s[—–-]\s).)+?)\s+[—–-]\s+(?=\S)",
+    rf"^(?P<fields>[*_]{{0,2}}{_FIELD_LABEL}[*_]{{0,2}}\s*:[*_]{{0,2}}\s*(?:(?!\s[—–-]\s).)+?)\s+[—–-]\s+(?=\S)",
     re.I,
 )
 _TAG_AT_START = re.compile(r"^[*_]{0,2}(?P<tag>[^:*_()\[\]]{1,40}?)[*_]{0,2}\s*(?::[*_]{0,2}|\s[—–-])\s+")
-_TRAILING_URL = re.compile(r"(?P<sep>\s+[—–-]\s+|\s*[|,;:]\s*|\s+)<?(?P<url>https?://[^\s<>()\[\]]+)>?$")
+_TRAILING_URL = re.compile(rf"(?P<sep>\s+[—–-]\s+|\s*[|,;:]\s*|\s+)<?(?P<url>{_URL.pattern})>?$")
 # A link after one of these words is part of the sentence ("see https://..."), not the item's ticket.
 _WORDS_BEFORE_A_LINK = frozenset({"see", "in", "at", "via", "from", "per", "under", "on", "to", "by", "of", "and",
                                   "or", "with", "following"})
@@ -387,12 +384,12 @@ class _Reader:
                 self.text = _trim_end(text[:group.start()]) + stop
                 return True
         url = _TRAILING_URL.search(text)
-        if url and url.start() > 0 and _ticket_only(url.group("url").rstrip(".,;:!?")) \
-                and (url.group("sep").strip() or text[url.start() - 1] in ")]"
-                     or text[:url.start()].rsplit(None, 1)[-1].lower() not in _WORDS_BEFORE_A_LINK):
+        ticket = _ticket_only(url.group("url").rstrip(".,;:!?")) if url and url.start() > 0 else ""
+        if ticket and (url.group("sep").strip() or text[url.start() - 1] in ")]"
+                       or text[:url.start()].rsplit(None, 1)[-1].lower() not in _WORDS_BEFORE_A_LINK):
             # "Lower the alert threshold (owner: @ana) https://github.com/o/r/issues/812": the tracker
             # link is where the item is tracked; "as noted in https://..." keeps it in the sentence.
-            self.take({"ticket": _ticket_only(url.group("url").rstrip(".,;:!?"))})
+            self.take({"ticket": ticket})
             self.text = _trim_end(text[:url.start()]) + stop
             return True
         ref = _REF_AFTER_GROUP.search(text)

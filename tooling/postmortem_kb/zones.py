@@ -294,6 +294,10 @@ _BESIDE = (r"(?:\s*[(\[/,]\s*|\s+)(?:(?:UTC|GMT)\s?(?P<beside>" + OFFSET + r")|(
 # A named zone beside an offset: "UTC+1 (Zurich time)", "UTC-7 (PDT)".
 _NAMED_BESIDE = r"(?:\s*[(\[/,]\s*(?P<named>" + _ZONE_IN_STATEMENT + r")\s*[)\]]?)?"
 
+# Words between "times" and the zone that say which times are meant: "All times below", "Times in this document".
+_WHICH_TIMES = (r"(?:\s+(?:below|above|here|listed|shown|given|mentioned|referenced|used|quoted|stated"
+                r"|in\s+this\s+(?:document|doc|post|report|page|timeline|postmortem|section)))*")
+
 _STATEMENT = re.compile(
     r"""
     (?=[AaTtDd])  # every form starts with "all", "time(s)", "timestamp", "timezone", "tz", "timeline" or "date"
@@ -301,15 +305,13 @@ _STATEMENT = re.compile(
         # "All times in PDT", "Times are GMT+2", "All times below are EST", "(times in UTC+2)",
         # "Date and Time in CET", "All timestamps are UTC", "Timeline (all times PST)".
         \ball\s+(?:the\s+)?(?:dates?\s+(?:and|&)\s+)?(?:times?|timestamps?|hours)\b
-            (?:\s+(?:below|above|here|listed|shown|given|mentioned|referenced|used|quoted|stated|
-                    in\s+this\s+(?:document|doc|post|report|page|timeline|postmortem|section)))*
+            """ + _WHICH_TIMES + r"""
             \s*(?:(?:are|is)\s+)?(?:approximate\s+and\s+)?(?:(?:in|at|displayed\s+in|expressed\s+in|given\s+in|
                    listed\s+in|reported\s+in|shown\s+in)\s+)?(?:the\s+)?(?:[:\-\u2013]\s*)?
             (?:local\s+time\s*(?:[(\[,:\-\u2013]\s*)?)?  # "All times are local time (Europe/Amsterdam)"
         # Without "all" the zone must end the clause (see `_ENDS_CLAUSE`): "Time (UTC)", "Times: PST".
         |(?P<loose>\b(?:dates?\s+(?:and|&)\s+)?(?:times?|timestamps?)\b
-            (?:\s+(?:below|above|here|listed|shown|given|mentioned|referenced|used|quoted|stated|
-                    in\s+this\s+(?:document|doc|post|report|page|timeline|postmortem|section)))*
+            """ + _WHICH_TIMES + r"""
             \s*(?:(?:are|is)\s+(?:(?:in|displayed\s+in|expressed\s+in|given\s+in|listed\s+in|shown\s+in)\s+)?(?:the\s+)?
                  |(?:in|displayed\s+in|expressed\s+in|given\s+in|listed\s+in|shown\s+in)\s+(?:the\s+)?
                  |[:(\[]\s*
