@@ -114,3 +114,21 @@ def test_an_action_table_without_a_status_column_takes_the_status_marked_in_anot
         ("Test cascading failure", "docbrown", "", "in-progress"),
         ("Fix the descriptor leak", "agoogler", "Bug 5554825", ""),
     ]
+
+
+def test_reading_bodies_together_builds_the_same_models_as_one_at_a_time(tmp_path):
+    """`read_bodies` runs each step across the files; no file's model may pick up another's."""
+    from conftest import REPO
+    from postmortem_kb.loader import read_bodies
+    from postmortem_kb.records import model_record
+
+    config = KBConfig(root=tmp_path)
+    sources = sorted((REPO / "tests/fixtures/importers/understanding").glob("*.md"))
+    paths = [write(tmp_path / "postmortems" / "2024-01-01-valid.md", VALID_POSTMORTEM)]
+    paths += [write(tmp_path / "postmortems" / p.name, p.read_text(encoding="utf-8")) for p in sources]
+    alone = [model_record(load_postmortem(p, config)) for p in paths]
+    together = [load_postmortem(p, config, parse_body=False) for p in paths]
+    assert all(not pm.sections and not pm.timeline for pm in together)
+    read_bodies(together, config)
+    assert [model_record(pm) for pm in together] == alone
+    assert sum(len(record["timeline"]) for record in alone) > 20 and len({str(r["timeline"]) for r in alone}) > 3

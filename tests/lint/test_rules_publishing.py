@@ -48,6 +48,31 @@ def test_detect_secrets_is_loaded_only_when_a_line_could_hold_a_secret(kb, impac
     assert ("AWS Access Key" in result.stdout) is loaded
 
 
+# A long `related:` id: 20 characters without a space, which alone would send the front matter to the detectors.
+LONG_ID = "2024-01-05-the-primary-database-exhausted-its-file-descriptors"
+
+
+@pytest.mark.parametrize("target_exists, loaded", [(True, False), (False, True)])
+def test_related_ids_of_postmortems_here_are_names_not_text(kb, target_exists, loaded):
+    """An id that names a postmortem of the knowledge base is that file's name: not scanned (and
+    detect-secrets not even loaded for it). An id that names nothing is text like any other."""
+    write(kb / "postmortems" / CLEAN_NAME, CLEAN.replace("related: []", f"related: [{LONG_ID}]"))
+    if target_exists:
+        write(kb / "postmortems" / f"{LONG_ID}.md", CLEAN.replace("Cache stampede", "Descriptors"))
+    result = subprocess.run([sys.executable, "-c", _LINT_AND_SAY_IF_DETECT_SECRETS_LOADED, str(kb)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == str(loaded)
+    assert ("related-exists" in result.stdout) is not target_exists
+
+
+def test_a_secret_written_as_a_related_id_is_still_found(kb):
+    token_id = "2024-01-05-" + SLACK_TOKEN.lower()
+    text = CLEAN.replace("related: []", f"related: [{token_id}]")
+    findings = lint_text(kb, text)[1]
+    assert [f["line"] for f in by_rule(findings, "secret")] == [line_of(text, "related:")]
+    assert by_rule(findings, "related-exists")
+
+
 def test_secrets_in_the_body_are_errors_at_their_position(kb):
     text = with_impact(
         f"We rotated `{AWS_KEY}` after the leak.\n\nThe bot used {SLACK_TOKEN} to post.\n\n"

@@ -29,6 +29,33 @@ class Hit(NamedTuple):
 
 
 @dataclass
+class FileScope:
+    """What the context knows of one postmortem while rules check it.
+
+    Lint runs each rule across a batch of postmortems, so the context moves
+    from file to file (`LintContext.enter`) and each file's own records go
+    with it: which ids it asked about, which other files it read, and the
+    facts derived from it.
+    """
+
+    known_ids: set[str]
+    file_dependencies: dict[str, str | None] = field(default_factory=dict)
+    facts: "PostmortemFacts | None" = None
+
+    def release(self) -> None:
+        """Let go of the postmortem's facts, and with them its model.
+
+        Rules memoise values that point back at the facts (a bound
+        `position`, a closure), a reference cycle only the garbage collector
+        frees: each batch's models would wait for it, and the next batch
+        would be parsed into cold memory instead of the memory just freed.
+        """
+        if self.facts is not None:
+            self.facts.__dict__.clear()
+            self.facts = None
+
+
+@dataclass
 class LintContext:
     config: KBConfig
     # Ids of every postmortem in the knowledge base, for `related:` checks.
@@ -47,6 +74,12 @@ class LintContext:
 
         self.file_dependencies[str(path)] = file_digest(path)
 
+    def enter(self, scope: FileScope) -> None:
+        """Check the postmortem whose scope this is from now on."""
+        self.known_ids = scope.known_ids
+        self.file_dependencies = scope.file_dependencies
+        self._facts = scope.facts
+
     def facts(self, pm: Postmortem) -> "PostmortemFacts":
         """What several rules derive from one postmortem, computed once."""
         if self._facts is None or self._facts.pm is not pm:
@@ -55,18 +88,6 @@ class LintContext:
 
             self._facts = PostmortemFacts(pm, self)
         return self._facts
-
-    def done_with_postmortem(self) -> None:
-        """Let go of the current postmortem's facts, and with them its model.
-
-        Rules memoise values that point back at the facts (a bound
-        `position`, a closure), a reference cycle only the garbage collector
-        frees: each file's whole model would wait for it, and the next file
-        would be parsed into cold memory instead of the memory just freed.
-        """
-        if self._facts is not None:
-            self._facts.__dict__.clear()
-            self._facts = None
 
     def once(self, key: str, build: Callable[[], Any]) -> Any:
         """A value built on first use and kept for the run."""
