@@ -61,6 +61,17 @@ def test_other_statuses(text, status):
     assert (item.status, item.text) == (status, "Pin the Flux version")
 
 
+@pytest.mark.parametrize("text, status, kept", [
+    ("~~Roll back the resolver upgrade~~ not needed", "wontfix", "Roll back the resolver upgrade"),
+    ("~~Roll back the resolver upgrade~~ (no longer needed)", "wontfix", "Roll back the resolver upgrade"),
+    ("<del>Roll back the resolver upgrade</del> - superseded", "wontfix", "Roll back the resolver upgrade"),
+    ("~~Roll back the resolver upgrade~~ done in v2.3", "done", "Roll back the resolver upgrade done in v2.3"),
+])
+def test_an_item_struck_up_to_a_remark_is_closed_as_the_remark_says(text, status, kept):
+    item = read(text)
+    assert (item.status, item.text) == (status, kept)
+
+
 def test_a_partly_struck_item_is_not_done():
     item = read("Add an alert ~~by Friday~~ this quarter")
     assert item.status == "" and item.text == "Add an alert ~~by Friday~~ this quarter"

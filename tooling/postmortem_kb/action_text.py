@@ -20,7 +20,8 @@ What counts as notation:
   trailing @handles;
 - anywhere: a group whose parts are all labelled fields, @handles or ticket
   references (`(owner: lee)`, `(#123)`), which no sentence needs;
-- struck through as a whole (`~~...~~`, `<del>`, `<s>`): done.
+- struck through as a whole (`~~...~~`, `<del>`, `<s>`): done; struck up to a
+  remark that is a status (`~~Roll back~~ not needed`): that status.
 
 A group or tag is notation when each of its parts (split at `,` `;` `|`)
 is a status word, a priority (`P1`, `high`), @handles, a labelled field
@@ -67,7 +68,8 @@ _STATUS_WORDS = {
     **dict.fromkeys(["wip", "in progress", "in-progress", "ongoing", "started", "doing", "in review"],
                     IN_PROGRESS),
     **dict.fromkeys(["wontfix", "won't fix", "wont fix", "won't do", "wont do", "cancelled", "canceled", "dropped",
-                     "rejected", "obsolete", "not planned"], WONTFIX),
+                     "rejected", "obsolete", "not planned", "not needed", "no longer needed", "not required",
+                     "superseded"], WONTFIX),
 }
 # Longest first: "✔️" before "✔".
 _MARKS = sorted(
@@ -150,6 +152,9 @@ _WORDS_BEFORE_A_LINK = frozenset({"see", "in", "at", "via", "from", "per", "unde
 _REF_AFTER_GROUP = re.compile(r"(?<=[)\]])\s+(#\d+|[A-Z][A-Z0-9]+-\d+)$")
 _DASH_TAIL = re.compile(r"\s+[—–-]\s+(?P<tail>(?:(?!\s[—–-]\s).)+)$")
 _STRUCK = re.compile(r"^(?:~~(?P<a>.+)~~|<del>(?P<b>.+)</del>|<s>(?P<c>.+)</s>)$", re.S)
+# Struck through up to a remark: "~~Roll back the upgrade~~ not needed".
+_STRUCK_THEN_REMARK = re.compile(
+    r"^(?:~~(?P<a>.+?)~~|<del>(?P<b>.+?)</del>|<s>(?P<c>.+?)</s>)\s*(?P<remark>(?:(?!~~|</?(?:del|s)>).)+)$", re.S)
 _NAME = re.compile(r"^@?[A-Z][\w.'-]*(?:\s+(?:@?[A-Z][\w.'-]*|team|squad|and|&)){0,3}$")
 _LOWER_NAME = re.compile(r"^@?[a-z][a-z0-9_.-]*$")
 _NOT_NAMES = {"asap", "tbd", "tba", "later", "soon", "now", "today", "tomorrow", "optional", "maybe", "again",
@@ -441,11 +446,16 @@ class _Reader:
         self.text = _GROUP_ANYWHERE.sub(replace, self.text).strip()
 
     def unstrike(self) -> bool:
-        struck = _STRUCK.match(self.text)
+        """A struck item is closed: done, or what a remark after the strike says ("not needed").
+        A remark that is not a status stays in the text."""
+        struck = _STRUCK.match(self.text) or _STRUCK_THEN_REMARK.match(self.text)
         if not struck:
             return False
-        self.take({"status": DONE})
-        self.text = next(g for g in struck.groups() if g is not None).strip()
+        action = next(g for g in struck.group("a", "b", "c") if g is not None).strip()
+        remark = (struck.groupdict().get("remark") or "").strip()
+        said = _STATUS_WORDS.get(" ".join(remark.lower().replace("\u2019", "'").strip("()[] .,;:—–-").split()), "")
+        self.take({"status": said or DONE})
+        self.text = f"{action} {remark}" if remark and not said else action
         return True
 
 
