@@ -50,6 +50,7 @@ LEADING = [
     ("02/26/2024 10:05 Alert fired", D(2024, 2, 26), None, T(10, 5), None, "Alert fired"),
     ("26/02/2024 10:05 Alert fired", D(2024, 2, 26), None, T(10, 5), None, "Alert fired"),
     ("26.02.2024 10:05 Alert fired", D(2024, 2, 26), None, T(10, 5), None, "Alert fired"),
+    ("10.05 Uhr: Ticketshop nicht erreichbar", None, None, T(10, 5), None, "Ticketshop nicht erreichbar"),
     ("Jan 14, 10:18 AM: Deploy", None, (1, 14), T(10, 18), None, "Deploy"),
     ("January 14 2024, 10:18 - Deploy", D(2024, 1, 14), None, T(10, 18), None, "Deploy"),
     ("Jan 14, 2024 10:18 PM Deploy", D(2024, 1, 14), None, T(22, 18), None, "Deploy"),
@@ -92,6 +93,8 @@ def test_leading_time_reads_every_shape(text, date, month_day, clock, zone, rest
     "", "   ", "**Impact**", "Monday we noticed", "10-20 pods", "20202-01-16 12:00 bad year",
     "On 2 occasions the job failed", "At 10 replicas we saw errors", "By the time 10:05 came", "Until 2024 we ran v1",
     "Atlas 10:05 release", "On 2024-02-26 the deploy began",
+    "About 10 minutes later the alert fired", "Roughly 3 replicas were lost", "About 1.50 h of downtime",
+    "10.05: version bump", "Version 10.05 Uhrwerk",
 ])
 def test_prose_that_starts_with_a_number_is_not_a_time(text):
     assert leading_time(text) is None
@@ -105,6 +108,9 @@ def test_prose_that_starts_with_a_number_is_not_a_time(text):
     ("On Feb 26 at 10:05, the deploy began", dt.time(10, 5), "the deploy began"),
     ("Shortly after 10:05 the alert fired", dt.time(10, 5), "the alert fired"),
     ("From 10:05 to 10:20 errors spiked", dt.time(10, 5), "errors spiked"),
+    ("At roughly 10:30 UTC the old primary rejoined", dt.time(10, 30), "the old primary rejoined"),
+    ("At about 9:15 PM we paged the database team", dt.time(21, 15), "we paged the database team"),
+    ("About 10:45, the alert fired", dt.time(10, 45), "the alert fired"),
 ])
 def test_a_prose_line_that_opens_with_a_word_before_its_time(text, clock, rest):
     stamp = leading_time(text)
@@ -120,6 +126,7 @@ def test_raw_is_the_time_as_written_without_wrapping_or_separator():
 def test_approximate_times_are_marked():
     assert leading_time("~10:18 Deploy").approximate
     assert leading_time("approx. 10:18 - Deploy").approximate
+    assert leading_time("At roughly 10:18 the deploy began").approximate
     assert parse_time_cell("2020-11-17 10:45~").approximate
     assert parse_time_cell("10:45 (approx.)").approximate
     assert not leading_time("10:18 Deploy").approximate

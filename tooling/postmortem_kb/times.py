@@ -72,8 +72,8 @@ _CLOCK = rf"""
       | (?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::(?P<s>\d{{2}})(?:[.,]\d+)?(?P<soff>[+\-]\d{{2}}:?\d{{2}}(?!\d|:\d))?)?(?!\d)
         # "13h05"
       | (?P<hh>\d{{1,2}})h(?P<hm>\d{{2}})(?!\d)
-        # "10.18" only where nothing else can be meant: before a zone, or alone
-      | (?P<dh>\d{{1,2}})\.(?P<dm>\d{{2}})(?=[ \t]*\(?{_ZONE_AFTER}|[\s*_`\])~]*$)
+        # "10.18" only where nothing else can be meant: before a zone or "Uhr" (German), or alone
+      | (?P<dh>\d{{1,2}})\.(?P<dm>\d{{2}})(?=[ \t]*\(?{_ZONE_AFTER}|[ \t]?Uhr(?![A-Za-z])|[\s*_`\])~]*$)
         # military: "1430Z", "1430 UTC", "1430hrs"
       | (?P<mh>[01]\d|2[0-3])(?P<mm>[0-5]\d)(?=[ \t]?(?:Z|UTC|GMT|hrs?|h)(?![A-Za-z]))
     )
@@ -83,7 +83,7 @@ _RANGE_END = rf"""
     (?:\d{{4}}-\d{{2}}-\d{{2}}[ T])?
     (?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]?{_AMPM})?|\d{{1,2}}[ \t]?{_AMPM}|\d{{1,2}}:[?xX]{{2}})
 """
-_APPROX_BEFORE = r"(?:~|\u2248|[Cc]a\.|[Cc]irca|[Aa]pprox(?:imately|\.)?)"
+_APPROX_BEFORE = r"(?:~|\u2248|[Cc]a\.|[Cc]irca|[Aa]pprox(?:imately|\.)?|[Rr]oughly|[Aa]bout)"
 _SEPARATOR = r"(?:->|=>|\u2192|[:\-\u2013\u2014|,]|\.(?=\s))"
 
 # Prose timelines open a line with a word before the time: "At 09:12 the gateway...", "Around 9:45 PM we...",
