@@ -66,6 +66,7 @@ def test_other_statuses(text, status):
     ("~~Roll back the resolver upgrade~~ (no longer needed)", "wontfix", "Roll back the resolver upgrade"),
     ("<del>Roll back the resolver upgrade</del> - superseded", "wontfix", "Roll back the resolver upgrade"),
     ("~~Roll back the resolver upgrade~~ done in v2.3", "done", "Roll back the resolver upgrade done in v2.3"),
+    ("~~Roll back the resolver upgrade~~ (won\u2019t fix)", "wontfix", "Roll back the resolver upgrade"),
 ])
 def test_an_item_struck_up_to_a_remark_is_closed_as_the_remark_says(text, status, kept):
     item = read(text)

@@ -1,9 +1,10 @@
 import datetime as dt
 from pathlib import Path
 
-from conftest import VALID_POSTMORTEM, write
+from conftest import REPO, VALID_POSTMORTEM, write
 from postmortem_kb.config import KBConfig
-from postmortem_kb.loader import load_postmortem
+from postmortem_kb.loader import load_postmortem, read_bodies
+from postmortem_kb.records import model_record
 
 CONFIG = KBConfig(root=Path("."))
 
@@ -118,10 +119,6 @@ def test_an_action_table_without_a_status_column_takes_the_status_marked_in_anot
 
 def test_reading_bodies_together_builds_the_same_models_as_one_at_a_time(tmp_path):
     """`read_bodies` runs each step across the files; no file's model may pick up another's."""
-    from conftest import REPO
-    from postmortem_kb.loader import read_bodies
-    from postmortem_kb.records import model_record
-
     config = KBConfig(root=tmp_path)
     sources = sorted((REPO / "tests/fixtures/importers/understanding").glob("*.md"))
     paths = [write(tmp_path / "postmortems" / "2024-01-01-valid.md", VALID_POSTMORTEM)]

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
+import sys
 from pathlib import Path
 
-from conftest import VALID_POSTMORTEM, write
+from conftest import REPO, VALID_POSTMORTEM, write
 from lint_helpers import CLEAN, CLEAN_NAME, by_rule, line_of, lint_json, lint_text
 from postmortem_kb.cli import main
+from postmortem_kb.config import load_config
+from postmortem_kb.lint import engine
+from postmortem_kb.lint.cache import CACHE_FILE, CACHE_FOLDER
+from postmortem_kb.lint.engine import Linter
+from postmortem_kb.loader import load_postmortem
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate_corpus import generate  # noqa: E402
 
 
 def test_clean_postmortem_has_no_findings(kb):
@@ -102,14 +113,6 @@ def _knowledge_base_of_many_shapes(root: Path) -> Path:
     """More files than three batches: generated ones (a quarter broken) and the cases whose
     findings depend on more than the file itself: ids asked about, another file read,
     inline suppressions, a secret."""
-    import shutil
-    import sys
-
-    from conftest import REPO
-
-    sys.path.insert(0, str(REPO / "bench"))
-    from generate_corpus import generate
-
     folder = root / "postmortems"
     folder.mkdir(parents=True)
     (root / "postmortem-kb.yml").write_text("# defaults\n", encoding="utf-8")
@@ -133,8 +136,6 @@ def _knowledge_base_of_many_shapes(root: Path) -> Path:
 
 
 def _cache_files(root: Path) -> dict:
-    from postmortem_kb.lint.cache import CACHE_FILE, CACHE_FOLDER
-
     payload = (root / CACHE_FOLDER / CACHE_FILE).read_text(encoding="utf-8").split("\n", 1)[1]
     entries = json.loads(payload)["files"]
     for entry in entries.values():  # the files an entry read, named apart from where the copy lives
@@ -145,11 +146,6 @@ def _cache_files(root: Path) -> dict:
 def test_batches_give_every_file_the_findings_and_cache_entry_it_gets_alone(tmp_path, monkeypatch):
     """Rules run across a batch of files, but each file's findings, the ids it asked about
     and the files it read stay its own: the same as linting one file at a time."""
-    import datetime as dt
-
-    from postmortem_kb.config import load_config
-    from postmortem_kb.lint import engine
-
     root = tmp_path / "kb"
     copy = _knowledge_base_of_many_shapes(root)
     today = dt.date(2025, 6, 1)
@@ -174,10 +170,6 @@ def test_batches_give_every_file_the_findings_and_cache_entry_it_gets_alone(tmp_
 
 
 def test_a_batch_checks_each_postmortem_with_its_own_facts(kb):
-    from postmortem_kb.config import load_config
-    from postmortem_kb.lint.engine import Linter
-    from postmortem_kb.loader import load_postmortem
-
     blaming = CLEAN.replace("Logins were slow for 30 minutes.", "The operator forgot the flag.")
     paths = [write(kb / "postmortems" / name, text) for name, text in (
         ("2024-01-01-a.md", CLEAN), ("2024-01-02-b.md", blaming), ("2024-01-03-c.md", CLEAN))]

@@ -242,7 +242,7 @@ def _owner_value(value: str) -> str:
 def _part(text: str) -> dict[str, str] | None:
     """The fields one part of a tag or group holds, or None when it is prose."""
     plain = _plain(text)
-    low = plain.lower().rstrip(".")
+    low = plain.lower().replace("\u2019", "'").rstrip(".")  # "won’t fix" as typed by a word processor
     if not plain:
         return {}
     if low in _STATUS_WORDS:
@@ -453,9 +453,9 @@ class _Reader:
             return False
         action = next(g for g in struck.group("a", "b", "c") if g is not None).strip()
         remark = (struck.groupdict().get("remark") or "").strip()
-        said = _STATUS_WORDS.get(" ".join(remark.lower().replace("\u2019", "'").strip("()[] .,;:—–-").split()), "")
-        self.take({"status": said or DONE})
-        self.text = f"{action} {remark}" if remark and not said else action
+        fields = _notation(remark.strip("()[]—–- ")) if remark else None
+        self.take({"status": DONE, **(fields or {})})
+        self.text = f"{action} {remark}" if remark and not fields else action
         return True
 
 

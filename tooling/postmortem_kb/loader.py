@@ -338,8 +338,9 @@ def read_bodies(pms: list[Postmortem], config: KBConfig) -> None:
     every timeline is read, then every list of action items. A step's code
     and tables stay in the processor's cache from one file to the next;
     file by file, each step found them evicted by the others (lint of a
-    whole knowledge base: about a third fewer cache misses, see
-    docs/performance.md). Batches of a dozen or two files get the gain.
+    whole knowledge base, with its rules batched the same way: half the
+    cache misses a file, see docs/performance.md). Batches of a dozen or
+    two files get the gain.
     """
     from postmortem_kb.action_reader import read_actions
     from postmortem_kb.timeline_reader import read_timeline

@@ -67,7 +67,7 @@ class Linter:
     def __init__(self, config: KBConfig, known_ids: set[str], today: dt.date | None = None):
         check_rule_config(config)
         self.known_ids = known_ids
-        self.ctx = LintContext(config=config, known_ids=known_ids, today=today or dt.date.today())
+        self.ctx = LintContext(config=config, scope=FileScope(known_ids), today=today or dt.date.today())
         self.active: list[tuple[Rule, str]] = []
         for rule in RULES.values():
             level = config.rule_level(rule.id, rule.severity)
@@ -99,8 +99,6 @@ class Linter:
             if not pm.failed:
                 found = results[index]
                 shown = shown or (found[0].path if found else display_path(pm.path))
-                ctx.enter(scope)
-                scope.facts = ctx.facts(pm)
                 checked.append((index, pm, shown, scope))
         try:
             for rule, level in self.active:

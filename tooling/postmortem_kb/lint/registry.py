@@ -58,36 +58,36 @@ class FileScope:
 @dataclass
 class LintContext:
     config: KBConfig
-    # Ids of every postmortem in the knowledge base, for `related:` checks.
-    known_ids: set[str] = field(default_factory=set)
+    # The postmortem being checked: the ids of the knowledge base it may ask
+    # about (`related:` checks), the other files it read, its facts.
+    scope: FileScope = field(default_factory=lambda: FileScope(set()))
     today: dt.date = field(default_factory=dt.date.today)
     # Built once per run and shared by the rules (compiled schema, patterns).
     shared: dict[str, Any] = field(default_factory=dict)
-    # Other files the current postmortem's findings depend on (path -> digest
-    # of its bytes, None when missing): lint's cache re-checks them.
-    file_dependencies: dict[str, str | None] = field(default_factory=dict)
-    _facts: "PostmortemFacts | None" = None
+
+    @property
+    def known_ids(self) -> set[str]:
+        return self.scope.known_ids
 
     def depend_on_file(self, path) -> None:
-        """Record that this postmortem's findings read `path` (a translation's original)."""
+        """Record that this postmortem's findings read `path` (a translation's original): lint's cache re-checks it."""
         from postmortem_kb.lint.digests import file_digest
 
-        self.file_dependencies[str(path)] = file_digest(path)
+        self.scope.file_dependencies[str(path)] = file_digest(path)
 
     def enter(self, scope: FileScope) -> None:
         """Check the postmortem whose scope this is from now on."""
-        self.known_ids = scope.known_ids
-        self.file_dependencies = scope.file_dependencies
-        self._facts = scope.facts
+        self.scope = scope
 
     def facts(self, pm: Postmortem) -> "PostmortemFacts":
         """What several rules derive from one postmortem, computed once."""
-        if self._facts is None or self._facts.pm is not pm:
+        facts = self.scope.facts
+        if facts is None or facts.pm is not pm:
             # Imported here: facts imports this module.
             from postmortem_kb.lint.facts import PostmortemFacts
 
-            self._facts = PostmortemFacts(pm, self)
-        return self._facts
+            facts = self.scope.facts = PostmortemFacts(pm, self)
+        return facts
 
     def once(self, key: str, build: Callable[[], Any]) -> Any:
         """A value built on first use and kept for the run."""
